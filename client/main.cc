@@ -1,0 +1,396 @@
+// quotematch: the command-line client.
+//
+// Runs the engine in-process by default; with --server HOST:PORT it calls a
+// quotematch server instead. Either way the same request messages go through
+// the same handlers (server/handlers.h), so the output is identical.
+//
+// Usage: see kUsage below, or `quotematch --help`.
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <google/protobuf/util/json_util.h>
+#include <grpcpp/grpcpp.h>
+
+#include "base/strings.h"
+#include "base/utf8.h"
+#include "normalize/normalizer.h"
+#include "pipeline/engine.h"
+#include "quotematch/v1/quotematch.grpc.pb.h"
+#include "server/convert.h"
+#include "server/handlers.h"
+
+namespace quotematch {
+namespace {
+
+constexpr char kUsage[] = R"(usage: quotematch COMMAND [OPTIONS] ARGS
+
+Commands:
+  normalize [--lang auto|en|fa] FILE     display form, match key and tokens of a text
+  extract   [--lang auto|en|fa] [--id ID] FILE
+                                         statements with speakers, cues and spans
+  align     [--min-score X] EN_FILE FA_FILE
+                                         English statements paired with their Persian originals
+
+FILE may be "-" for standard input.
+
+Options:
+  --server HOST:PORT   call a quotematch server instead of running in-process
+  --format json|table  JSON Lines in the protobuf JSON mapping (default), or a
+                       table for people
+  --timeout SECONDS    deadline of each remote call (default 30)
+  -h, --help           this text
+
+Exit codes:
+  0  success
+  1  internal error
+  2  usage error (bad command, option or argument count)
+  3  input rejected: unreadable file, or the engine/server refused it
+     (INVALID_ARGUMENT, RESOURCE_EXHAUSTED)
+  4  the server could not be reached or the call failed otherwise
+)";
+
+enum ExitCode { kOk = 0, kInternal = 1, kUsageError = 2, kInputRejected = 3, kRemoteFailed = 4 };
+
+struct Options {
+  std::string command;
+  std::vector<std::string> args;
+  std::string server;
+  std::string format = "json";
+  std::string lang = "auto";
+  std::string id;
+  double min_score = 0;
+  double timeout_seconds = 30;
+};
+
+int Usage(const std::string& error) {
+  std::fprintf(stderr, "quotematch: %s\n\n%s", error.c_str(), kUsage);
+  return kUsageError;
+}
+
+// Parses argv; returns an exit code on error or help, nullopt to continue.
+std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
+  std::vector<std::string> a(argv + 1, argv + argc);
+  for (size_t i = 0; i < a.size(); ++i) {
+    const std::string& s = a[i];
+    if (s == "-h" || s == "--help") {
+      std::fputs(kUsage, stdout);
+      return kOk;
+    }
+    auto value = [&](std::string* out) -> bool {
+      size_t eq = s.find('=');
+      if (eq != std::string::npos) {
+        *out = s.substr(eq + 1);
+        return true;
+      }
+      if (i + 1 >= a.size()) return false;
+      *out = a[++i];
+      return true;
+    };
+    auto name_is = [&](const char* n) { return s == n || StartsWith(s, StrCat(n, "=")); };
+    std::string v;
+    if (name_is("--server")) {
+      if (!value(&o->server) || o->server.empty()) return Usage("--server needs HOST:PORT");
+    } else if (name_is("--format")) {
+      if (!value(&o->format) || (o->format != "json" && o->format != "table"))
+        return Usage("--format must be json or table");
+    } else if (name_is("--lang")) {
+      if (!value(&o->lang) || (o->lang != "auto" && o->lang != "en" && o->lang != "fa"))
+        return Usage("--lang must be auto, en or fa");
+    } else if (name_is("--id")) {
+      if (!value(&o->id) || o->id.empty()) return Usage("--id needs a value");
+    } else if (name_is("--min-score")) {
+      if (!value(&v) || !ParseDouble(v, &o->min_score) || o->min_score < 0 || o->min_score > 1)
+        return Usage("--min-score must be a number in [0, 1]");
+    } else if (name_is("--timeout")) {
+      if (!value(&v) || !ParseDouble(v, &o->timeout_seconds) || o->timeout_seconds <= 0)
+        return Usage("--timeout must be a positive number of seconds");
+    } else if (s.size() > 1 && s[0] == '-' && s != "-") {
+      return Usage(StrCat("unknown option ", s));
+    } else if (o->command.empty()) {
+      o->command = s;
+    } else {
+      o->args.push_back(s);
+    }
+  }
+  if (o->command.empty()) return Usage("missing COMMAND");
+  size_t want = o->command == "align" ? 2 : 1;
+  if (o->command != "normalize" && o->command != "extract" && o->command != "align") {
+    return Usage(StrCat("unknown command '", o->command, "'"));
+  }
+  if (o->args.size() != want) {
+    return Usage(StrCat(o->command, " takes ", want, want == 1 ? " file" : " files", ", got ",
+                        o->args.size()));
+  }
+  return std::nullopt;
+}
+
+bool ReadFile(const std::string& path, std::string* out, std::string* error) {
+  if (path == "-") {
+    out->assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    return true;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    *error = StrCat("cannot read ", path);
+    return false;
+  }
+  out->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return true;
+}
+
+std::string BaseName(const std::string& path) {
+  if (path == "-") return "stdin";
+  size_t slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+v1::Language LanguageOf(const std::string& lang, const std::string& text) {
+  if (lang == "en") return v1::LANGUAGE_ENGLISH;
+  if (lang == "fa") return v1::LANGUAGE_PERSIAN;
+  return LanguageToProto(DetectLanguage(text));
+}
+
+int ExitFor(const grpc::Status& st, bool remote) {
+  switch (st.error_code()) {
+    case grpc::StatusCode::OK: return kOk;
+    case grpc::StatusCode::INVALID_ARGUMENT:
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+    case grpc::StatusCode::OUT_OF_RANGE: return kInputRejected;
+    default: return remote ? kRemoteFailed : kInternal;
+  }
+}
+
+int Fail(const grpc::Status& st, bool remote) {
+  std::fprintf(stderr, "quotematch: %s%s\n",
+               st.error_code() == grpc::StatusCode::UNAVAILABLE && remote ? "server unavailable: " : "",
+               st.error_message().c_str());
+  return ExitFor(st, remote);
+}
+
+void PrintJson(const google::protobuf::Message& m) {
+  std::string json;
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = false;
+  (void)google::protobuf::util::MessageToJsonString(m, &json, options);
+  std::cout << json << "\n";
+}
+
+// ---- Table output ---------------------------------------------------------
+
+// Display width of a code point in a terminal: combining marks and
+// invisible format characters take none.
+int Width(char32_t c) {
+  if ((c >= 0x0300 && c <= 0x036F) || (c >= 0x064B && c <= 0x065F) || c == 0x0670 ||
+      (c >= 0x200B && c <= 0x200F)) {
+    return 0;
+  }
+  return 1;
+}
+
+// Greedy word wrap to `width` columns.
+std::vector<std::string> Wrap(const std::string& text, int width) {
+  std::vector<std::string> lines;
+  std::string line;
+  int line_width = 0;
+  for (std::string_view word : Split(text, ' ', true)) {
+    int w = 0;
+    for (size_t i = 0; i < word.size();) w += Width(DecodeUtf8(word, &i));
+    if (line_width > 0 && line_width + 1 + w > width) {
+      lines.push_back(line);
+      line.clear();
+      line_width = 0;
+    }
+    if (line_width > 0) {
+      line += ' ';
+      ++line_width;
+    }
+    line += word;
+    line_width += w;
+  }
+  if (!line.empty() || lines.empty()) lines.push_back(line);
+  return lines;
+}
+
+std::string Pad(const std::string& s, int width) {
+  int w = 0;
+  for (size_t i = 0; i < s.size();) w += Width(DecodeUtf8(s, &i));
+  return s + std::string(w < width ? width - w : 0, ' ');
+}
+
+std::string Describe(const v1::Statement& s) {
+  return StrCat(s.content(), " — ", s.speaker().empty() ? "(speaker unknown)" : s.speaker());
+}
+
+void PrintPairsTable(const std::vector<v1::AlignDocumentsResponse>& messages) {
+  constexpr int kColumn = 46;
+  int n = 0;
+  std::cout << Pad("#", 3) << Pad("score", 7) << Pad("English", kColumn) << " | Persian\n";
+  std::cout << std::string(3 + 7 + kColumn + 3 + kColumn, '-') << "\n";
+  for (const auto& m : messages) {
+    if (!m.has_pair()) continue;
+    const v1::QuotePair& p = m.pair();
+    auto left = Wrap(Describe(p.english()), kColumn);
+    auto right = Wrap(Describe(p.persian()), kColumn);
+    char score[16];
+    std::snprintf(score, sizeof score, "%.3f", p.score());
+    for (size_t i = 0; i < std::max(left.size(), right.size()); ++i) {
+      std::cout << Pad(i == 0 ? std::to_string(++n) : "", 3) << Pad(i == 0 ? score : "", 7)
+                << Pad(i < left.size() ? left[i] : "", kColumn) << " | "
+                << (i < right.size() ? right[i] : "") << "\n";
+    }
+    std::vector<std::string> why;
+    for (const auto& e : p.evidence()) {
+      if (why.size() == 6) break;
+      why.push_back(StrCat(e.english_term(), "=", e.persian_term()));
+    }
+    std::cout << Pad("", 10) << "evidence: " << StrJoin(why, ", ") << "\n\n";
+  }
+  for (const auto& m : messages) {
+    if (!m.has_summary()) continue;
+    std::cout << m.summary().pair_count() << " pairs; unmatched English: "
+              << m.summary().unmatched_english_size()
+              << ", unmatched Persian: " << m.summary().unmatched_persian_size() << "\n";
+    for (const auto& s : m.summary().unmatched_english()) std::cout << "  en  " << Describe(s) << "\n";
+    for (const auto& s : m.summary().unmatched_persian()) std::cout << "  fa  " << Describe(s) << "\n";
+  }
+}
+
+void PrintStatementsTable(const v1::ExtractStatementsResponse& r) {
+  for (const auto& s : r.statements()) {
+    std::cout << s.id() << "  " << v1::StatementKind_Name(s.kind()) << "  speaker: "
+              << (s.speaker().empty() ? "(unknown)" : s.speaker()) << "  cue: " << s.cue() << "\n    "
+              << s.content() << "\n";
+  }
+}
+
+void PrintNormalizeTable(const v1::NormalizeResponse& r) {
+  std::cout << "display: " << r.display() << "\nkey:     " << r.key() << "\ntokens:\n";
+  for (const auto& t : r.tokens()) {
+    std::cout << "  [" << t.span().begin() << "," << t.span().end() << ") "
+              << v1::TokenKind_Name(t.kind()) << " " << t.key();
+    if (t.kind() == v1::TOKEN_KIND_NUMBER) std::cout << " = " << t.number_value();
+    std::cout << "\n";
+  }
+}
+
+// ---- Commands ---------------------------------------------------------------
+
+class Runner {
+ public:
+  explicit Runner(const Options& o) : o_(o) {
+    if (!o.server.empty()) {
+      grpc::ChannelArguments args;
+      args.SetMaxReceiveMessageSize(64 << 20);
+      channel_ = grpc::CreateCustomChannel(o.server, grpc::InsecureChannelCredentials(), args);
+      stub_ = v1::QuoteMatchService::NewStub(channel_);
+    }
+  }
+  bool remote() const { return stub_ != nullptr; }
+
+  grpc::Status Normalize(const v1::NormalizeRequest& req, v1::NormalizeResponse* resp) {
+    if (!remote()) return HandleNormalize(engine_, req, resp);
+    grpc::ClientContext ctx;
+    SetDeadline(&ctx);
+    return stub_->Normalize(&ctx, req, resp);
+  }
+
+  grpc::Status Extract(const v1::ExtractStatementsRequest& req, v1::ExtractStatementsResponse* resp) {
+    if (!remote()) return HandleExtractStatements(engine_, req, resp);
+    grpc::ClientContext ctx;
+    SetDeadline(&ctx);
+    return stub_->ExtractStatements(&ctx, req, resp);
+  }
+
+  grpc::Status Align(const v1::AlignDocumentsRequest& req,
+                     std::vector<v1::AlignDocumentsResponse>* out) {
+    if (!remote()) return HandleAlignDocuments(engine_, req, out);
+    grpc::ClientContext ctx;
+    SetDeadline(&ctx);
+    auto reader = stub_->AlignDocuments(&ctx, req);
+    v1::AlignDocumentsResponse m;
+    while (reader->Read(&m)) out->push_back(m);
+    return reader->Finish();
+  }
+
+ private:
+  void SetDeadline(grpc::ClientContext* ctx) const {
+    ctx->set_deadline(std::chrono::system_clock::now() +
+                      std::chrono::milliseconds(static_cast<int64_t>(o_.timeout_seconds * 1000)));
+  }
+  const Options& o_;
+  Engine engine_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::QuoteMatchService::Stub> stub_;
+};
+
+int Run(const Options& o) {
+  std::vector<std::string> texts(o.args.size());
+  for (size_t i = 0; i < o.args.size(); ++i) {
+    std::string error;
+    if (!ReadFile(o.args[i], &texts[i], &error)) {
+      std::fprintf(stderr, "quotematch: %s\n", error.c_str());
+      return kInputRejected;
+    }
+  }
+  Runner runner(o);
+  const bool table = o.format == "table";
+  if (o.command == "normalize") {
+    v1::NormalizeRequest req;
+    req.set_text(texts[0]);
+    req.set_language(o.lang == "auto" ? v1::LANGUAGE_UNSPECIFIED : LanguageOf(o.lang, texts[0]));
+    v1::NormalizeResponse resp;
+    grpc::Status st = runner.Normalize(req, &resp);
+    if (!st.ok()) return Fail(st, runner.remote());
+    table ? PrintNormalizeTable(resp) : PrintJson(resp);
+    return kOk;
+  }
+  if (o.command == "extract") {
+    v1::ExtractStatementsRequest req;
+    v1::Document* doc = req.mutable_document();
+    doc->set_id(o.id.empty() ? BaseName(o.args[0]) : o.id);
+    doc->set_language(LanguageOf(o.lang, texts[0]));
+    doc->set_text(texts[0]);
+    v1::ExtractStatementsResponse resp;
+    grpc::Status st = runner.Extract(req, &resp);
+    if (!st.ok()) return Fail(st, runner.remote());
+    if (table) {
+      PrintStatementsTable(resp);
+    } else {
+      for (const auto& s : resp.statements()) PrintJson(s);
+    }
+    return kOk;
+  }
+  v1::AlignDocumentsRequest req;
+  req.mutable_english()->set_id(BaseName(o.args[0]));
+  req.mutable_english()->set_language(v1::LANGUAGE_ENGLISH);
+  req.mutable_english()->set_text(texts[0]);
+  req.mutable_persian()->set_id(BaseName(o.args[1]));
+  req.mutable_persian()->set_language(v1::LANGUAGE_PERSIAN);
+  req.mutable_persian()->set_text(texts[1]);
+  req.set_min_score(o.min_score);
+  std::vector<v1::AlignDocumentsResponse> out;
+  grpc::Status st = runner.Align(req, &out);
+  if (!st.ok()) return Fail(st, runner.remote());
+  if (table) {
+    PrintPairsTable(out);
+  } else {
+    for (const auto& m : out) PrintJson(m);
+  }
+  return kOk;
+}
+
+}  // namespace
+}  // namespace quotematch
+
+int main(int argc, char** argv) {
+  quotematch::Options options;
+  if (auto code = quotematch::ParseArgs(argc, argv, &options)) return *code;
+  return quotematch::Run(options);
+}

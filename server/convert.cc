@@ -1,0 +1,174 @@
+#include "server/convert.h"
+
+#include "base/strings.h"
+
+namespace quotematch {
+namespace {
+
+void SpanToProto(Span s, v1::Span* out) {
+  out->set_begin(s.begin);
+  out->set_end(s.end);
+}
+
+v1::StatementKind KindToProto(StatementKind k) {
+  switch (k) {
+    case StatementKind::kDirect: return v1::STATEMENT_KIND_DIRECT;
+    case StatementKind::kColon: return v1::STATEMENT_KIND_COLON;
+    case StatementKind::kReported: return v1::STATEMENT_KIND_REPORTED;
+    case StatementKind::kAccordingTo: return v1::STATEMENT_KIND_ACCORDING_TO;
+  }
+  return v1::STATEMENT_KIND_UNSPECIFIED;
+}
+
+v1::EvidenceKind EvidenceKindToProto(EvidenceKind k) {
+  switch (k) {
+    case EvidenceKind::kLexical: return v1::EVIDENCE_KIND_LEXICAL;
+    case EvidenceKind::kName: return v1::EVIDENCE_KIND_NAME;
+    case EvidenceKind::kNumber: return v1::EVIDENCE_KIND_NUMBER;
+    case EvidenceKind::kSpeaker: return v1::EVIDENCE_KIND_SPEAKER;
+  }
+  return v1::EVIDENCE_KIND_UNSPECIFIED;
+}
+
+v1::TokenKind TokenKindToProto(TokenKind k) {
+  switch (k) {
+    case TokenKind::kWord: return v1::TOKEN_KIND_WORD;
+    case TokenKind::kNumber: return v1::TOKEN_KIND_NUMBER;
+    case TokenKind::kPunctuation: return v1::TOKEN_KIND_PUNCTUATION;
+  }
+  return v1::TOKEN_KIND_UNSPECIFIED;
+}
+
+// Runs of an offset map: consecutive output bytes from the same source
+// span form one run, and runs of identity-sized copies merge.
+void MapToProto(const std::vector<Span>& map,
+                google::protobuf::RepeatedPtrField<v1::OffsetRun>* out) {
+  size_t i = 0;
+  while (i < map.size()) {
+    size_t j = i + 1;
+    while (j < map.size() && map[j] == map[i]) ++j;
+    Span output{static_cast<uint32_t>(i), static_cast<uint32_t>(j)};
+    Span original = map[i];
+    // Merge with the previous run when both are contiguous byte-for-byte copies.
+    if (out->size() > 0) {
+      v1::OffsetRun* last = out->Mutable(out->size() - 1);
+      bool prev_copy = last->output().end() - last->output().begin() ==
+                       last->original().end() - last->original().begin();
+      bool this_copy = output.size() == original.size();
+      if (prev_copy && this_copy && last->output().end() == output.begin &&
+          last->original().end() == original.begin) {
+        last->mutable_output()->set_end(output.end);
+        last->mutable_original()->set_end(original.end);
+        i = j;
+        continue;
+      }
+    }
+    v1::OffsetRun* run = out->Add();
+    SpanToProto(output, run->mutable_output());
+    SpanToProto(original, run->mutable_original());
+    i = j;
+  }
+}
+
+}  // namespace
+
+grpc::Status ToGrpcStatus(const absl::Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  // absl::StatusCode and grpc::StatusCode share values 0–16 by design.
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
+                      std::string(AsStd(status.message())));
+}
+
+absl::StatusOr<Language> LanguageFromProto(int value, std::string_view field) {
+  switch (value) {
+    case v1::LANGUAGE_UNSPECIFIED: return Language::kUnspecified;
+    case v1::LANGUAGE_ENGLISH: return Language::kEnglish;
+    case v1::LANGUAGE_PERSIAN: return Language::kPersian;
+  }
+  return absl::InvalidArgumentError(StrCat(field, ": unknown value ", value));
+}
+
+v1::Language LanguageToProto(Language language) {
+  switch (language) {
+    case Language::kEnglish: return v1::LANGUAGE_ENGLISH;
+    case Language::kPersian: return v1::LANGUAGE_PERSIAN;
+    default: return v1::LANGUAGE_UNSPECIFIED;
+  }
+}
+
+absl::StatusOr<Document> DocumentFromProto(const v1::Document& doc, std::string_view field) {
+  Document out;
+  auto language = LanguageFromProto(doc.language(), StrCat(field, ".language"));
+  if (!language.ok()) return language.status();
+  out.id = doc.id();
+  out.language = *language;
+  out.text = doc.text();
+  if (doc.has_published_time()) out.published_unix_seconds = doc.published_time().seconds();
+  out.source = doc.source();
+  return out;
+}
+
+void DocumentToProto(const Document& doc, v1::Document* out) {
+  out->set_id(doc.id);
+  out->set_language(LanguageToProto(doc.language));
+  out->set_text(doc.text);
+  if (doc.published_unix_seconds) out->mutable_published_time()->set_seconds(*doc.published_unix_seconds);
+  out->set_source(doc.source);
+}
+
+void StatementToProto(const Statement& s, v1::Statement* out) {
+  out->set_id(s.id);
+  out->set_document_id(s.document_id);
+  out->set_language(LanguageToProto(s.language));
+  out->set_kind(KindToProto(s.kind));
+  out->set_content(s.content);
+  SpanToProto(s.content_span, out->mutable_content_span());
+  out->set_speaker(s.speaker);
+  if (s.speaker_span) SpanToProto(*s.speaker_span, out->mutable_speaker_span());
+  out->set_cue(s.cue);
+  if (s.cue_span) SpanToProto(*s.cue_span, out->mutable_cue_span());
+  SpanToProto(s.sentence_span, out->mutable_sentence_span());
+  out->set_confidence(s.confidence);
+}
+
+void PairToProto(const PairResult& p, v1::QuotePair* out) {
+  StatementToProto(p.english, out->mutable_english());
+  StatementToProto(p.persian, out->mutable_persian());
+  out->set_score(p.score);
+  for (const Evidence& e : p.evidence) {
+    v1::Evidence* ev = out->add_evidence();
+    ev->set_kind(EvidenceKindToProto(e.kind));
+    ev->set_english_term(e.english_term);
+    SpanToProto(e.english_span, ev->mutable_english_span());
+    ev->set_persian_term(e.persian_term);
+    SpanToProto(e.persian_span, ev->mutable_persian_span());
+    ev->set_weight(e.weight);
+  }
+}
+
+void NormalizedToProto(const NormalizedText& t, v1::NormalizeResponse* out) {
+  out->set_language(LanguageToProto(t.language));
+  out->set_display(t.display);
+  out->set_key(t.key);
+  for (const Token& tok : t.tokens) {
+    v1::Token* p = out->add_tokens();
+    p->set_key(tok.key);
+    SpanToProto(tok.original, p->mutable_span());
+    p->set_kind(TokenKindToProto(tok.kind));
+    p->set_number_value(tok.number);
+  }
+  MapToProto(t.display_map, out->mutable_display_map());
+  MapToProto(t.key_map, out->mutable_key_map());
+}
+
+std::vector<v1::AlignDocumentsResponse> AlignmentToProto(const AlignResult& r) {
+  std::vector<v1::AlignDocumentsResponse> out(r.pairs.size() + 1);
+  for (size_t i = 0; i < r.pairs.size(); ++i) PairToProto(r.pairs[i], out[i].mutable_pair());
+  v1::AlignmentSummary* summary = out.back().mutable_summary();
+  summary->set_pair_count(static_cast<uint32_t>(r.pairs.size()));
+  for (const Statement& s : r.unmatched_english) StatementToProto(s, summary->add_unmatched_english());
+  for (const Statement& s : r.unmatched_persian) StatementToProto(s, summary->add_unmatched_persian());
+  return out;
+}
+
+}  // namespace quotematch

@@ -1,0 +1,72 @@
+#include "server/handlers.h"
+
+#include "base/strings.h"
+#include "server/convert.h"
+
+namespace quotematch {
+
+grpc::Status HandleNormalize(const Engine& engine, const v1::NormalizeRequest& request,
+                             v1::NormalizeResponse* response) {
+  auto language = LanguageFromProto(request.language(), "language");
+  if (!language.ok()) return ToGrpcStatus(language.status());
+  auto text = engine.Normalize(request.text(), *language, "text");
+  if (!text.ok()) return ToGrpcStatus(text.status());
+  NormalizedToProto(*text, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status HandleExtractStatements(const Engine& engine,
+                                     const v1::ExtractStatementsRequest& request,
+                                     v1::ExtractStatementsResponse* response) {
+  if (!request.has_document()) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "document: required");
+  }
+  auto doc = DocumentFromProto(request.document(), "document");
+  if (!doc.ok()) return ToGrpcStatus(doc.status());
+  auto statements = engine.Extract(*doc, "document");
+  if (!statements.ok()) return ToGrpcStatus(statements.status());
+  for (const Statement& s : *statements) StatementToProto(s, response->add_statements());
+  return grpc::Status::OK;
+}
+
+grpc::Status HandleAlignDocuments(const Engine& engine, const v1::AlignDocumentsRequest& request,
+                                  std::vector<v1::AlignDocumentsResponse>* responses) {
+  if (!request.has_english()) return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "english: required");
+  if (!request.has_persian()) return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "persian: required");
+  auto en = DocumentFromProto(request.english(), "english");
+  if (!en.ok()) return ToGrpcStatus(en.status());
+  auto fa = DocumentFromProto(request.persian(), "persian");
+  if (!fa.ok()) return ToGrpcStatus(fa.status());
+  auto result = engine.Align(std::move(*en), std::move(*fa), request.min_score());
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *responses = AlignmentToProto(*result);
+  return grpc::Status::OK;
+}
+
+grpc::Status MatchStreamHandler::OnRequest(const v1::MatchStreamRequest& request,
+                                           std::vector<v1::MatchStreamResponse>* responses) {
+  if (session_ == nullptr) {
+    auto threshold = engine_.ResolveMinScore(request.min_score(), "min_score");
+    if (!threshold.ok()) return ToGrpcStatus(threshold.status());
+    session_ = std::make_unique<MatchSession>(engine_, *threshold);
+  }
+  auto reject = [&](const absl::Status& st) {
+    v1::DocumentRejected* r = responses->emplace_back().mutable_rejected();
+    r->set_document_id(request.document().id());
+    r->set_code(static_cast<int32_t>(st.code()));
+    r->set_message(std::string(AsStd(st.message())));
+    return grpc::Status::OK;
+  };
+  if (!request.has_document()) return reject(absl::InvalidArgumentError("document: required"));
+  auto doc = DocumentFromProto(request.document(), "document");
+  if (!doc.ok()) return reject(doc.status());
+  auto update = session_->Add(std::move(*doc), "document");
+  if (!update.ok()) return reject(update.status());
+  v1::DocumentAccepted* accepted = responses->emplace_back().mutable_accepted();
+  accepted->set_document_id(update->document_id);
+  accepted->set_statement_count(static_cast<uint32_t>(update->statement_count));
+  for (const PairResult& p : update->new_pairs) PairToProto(p, responses->emplace_back().mutable_pair());
+  return grpc::Status::OK;
+}
+
+}  // namespace quotematch

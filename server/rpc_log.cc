@@ -1,0 +1,92 @@
+#include "server/rpc_log.h"
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <mutex>
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "base/strings.h"
+
+namespace quotematch {
+namespace {
+
+std::string NowIso8601() {
+  auto now = std::chrono::system_clock::now();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(ms % 1000));
+  return buf;
+}
+
+std::shared_ptr<spdlog::logger> Logger() {
+  static std::shared_ptr<spdlog::logger> logger = [] {
+    auto l = spdlog::stderr_logger_mt("quotematch-json");
+    l->set_pattern("%v");
+    return l;
+  }();
+  return logger;
+}
+
+}  // namespace
+
+void InitJsonLogging() { Logger(); }
+
+std::string JsonQuote(std::string_view s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string_view StatusCodeName(grpc::StatusCode code) {
+  static constexpr std::string_view kNames[] = {
+      "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
+      "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
+      "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS",
+      "UNAUTHENTICATED"};
+  int i = static_cast<int>(code);
+  return i >= 0 && i < 17 ? kNames[i] : "UNKNOWN";
+}
+
+void LogRpc(std::string_view method, const grpc::Status& status, double duration_ms,
+            std::string_view peer) {
+  char ms[32];
+  std::snprintf(ms, sizeof ms, "%.3f", duration_ms);
+  Logger()->info(StrCat("{\"ts\":\"", NowIso8601(), "\",\"level\":\"",
+                        status.ok() ? "info" : "warn", "\",\"method\":", JsonQuote(method),
+                        ",\"code\":\"", StatusCodeName(status.error_code()),
+                        "\",\"duration_ms\":", ms, ",\"peer\":", JsonQuote(peer),
+                        ",\"message\":", JsonQuote(status.error_message()), "}"));
+  Logger()->flush();
+}
+
+void LogEvent(std::string_view level, std::string_view event, std::string_view detail) {
+  Logger()->info(StrCat("{\"ts\":\"", NowIso8601(), "\",\"level\":", JsonQuote(level),
+                        ",\"event\":", JsonQuote(event), ",\"detail\":", JsonQuote(detail), "}"));
+  Logger()->flush();
+}
+
+}  // namespace quotematch

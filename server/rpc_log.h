@@ -1,0 +1,28 @@
+// File: server/rpc_log.h
+//
+// One JSON line per RPC on stderr (spdlog), e.g.
+//   {"ts":"2026-11-27T23:59:01.123Z","level":"info","method":"Normalize",
+//    "code":"OK","duration_ms":0.412,"peer":"ipv4:127.0.0.1:53422","message":""}
+// and plain JSON lines for server events (start, shutdown).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <grpcpp/support/status.h>
+
+namespace quotematch {
+
+// Installs the JSON logger as spdlog's default (idempotent).
+void InitJsonLogging();
+
+void LogRpc(std::string_view method, const grpc::Status& status, double duration_ms,
+            std::string_view peer);
+void LogEvent(std::string_view level, std::string_view event, std::string_view detail);
+
+// "OK", "INVALID_ARGUMENT", ...
+std::string_view StatusCodeName(grpc::StatusCode code);
+// `s` as a JSON string literal, quotes included.
+std::string JsonQuote(std::string_view s);
+
+}  // namespace quotematch

@@ -1,0 +1,42 @@
+// File: server/service.h
+//
+// QuoteMatchService: the v1 gRPC service on the callback API. Transport only:
+// every request is converted and handled by server/handlers.h on the worker
+// pool, never on a gRPC callback thread. Streams keep one write in flight,
+// start the next from OnWriteDone, and stop on cancellation or a failed
+// write. Each RPC logs one JSON line when it ends.
+//
+//   Engine engine;
+//   WorkQueue pool(4);
+//   QuoteMatchService service(engine, pool);
+//   builder.RegisterService(&service);
+#pragma once
+
+#include "pipeline/engine.h"
+#include "quotematch/v1/quotematch.grpc.pb.h"
+#include "server/work_queue.h"
+
+namespace quotematch {
+
+class QuoteMatchService final : public v1::QuoteMatchService::CallbackService {
+ public:
+  // `engine` and `pool` must outlive the service.
+  QuoteMatchService(const Engine& engine, WorkQueue& pool) : engine_(engine), pool_(pool) {}
+
+  grpc::ServerUnaryReactor* Normalize(grpc::CallbackServerContext* context,
+                                      const v1::NormalizeRequest* request,
+                                      v1::NormalizeResponse* response) override;
+  grpc::ServerUnaryReactor* ExtractStatements(grpc::CallbackServerContext* context,
+                                              const v1::ExtractStatementsRequest* request,
+                                              v1::ExtractStatementsResponse* response) override;
+  grpc::ServerWriteReactor<v1::AlignDocumentsResponse>* AlignDocuments(
+      grpc::CallbackServerContext* context, const v1::AlignDocumentsRequest* request) override;
+  grpc::ServerBidiReactor<v1::MatchStreamRequest, v1::MatchStreamResponse>* MatchStream(
+      grpc::CallbackServerContext* context) override;
+
+ private:
+  const Engine& engine_;
+  WorkQueue& pool_;
+};
+
+}  // namespace quotematch
