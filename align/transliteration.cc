@@ -65,6 +65,9 @@ std::string NameSkeletons::Persian(std::string_view key) const {
   for (size_t i = 0; i < key.size();) {
     size_t at = i;
     char32_t c = DecodeUtf8(key, &i);
+    // A silent final heh keeps its written ی-suffix (خامنه‌ای = Khamenei):
+    // the heh is a vowel there, not h.
+    if (c == U'ه' && at > 0 && key.substr(i) == "ای") continue;
     if (auto it = fa_.find(c); it != fa_.end()) {
       AppendCollapsed(it->second, &out);
     } else if (c < 0x80) {

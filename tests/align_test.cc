@@ -1,0 +1,184 @@
+#include <algorithm>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "align/aligner.h"
+#include "align/lexicon.h"
+#include "align/morphology.h"
+#include "align/transliteration.h"
+#include "base/strings.h"
+#include "extract/extractor.h"
+#include "normalize/normalizer.h"
+#include "qm_data.h"
+
+namespace quotematch {
+namespace {
+
+bool Has(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+TEST(MorphologyTest, EnglishCandidates) {
+  auto en = EnglishLemmatizer::Load(data::kEnglishIrregular, data::kStopwordsEn);
+  ASSERT_TRUE(en.ok()) << en.status();
+  struct Case {
+    const char* word;
+    const char* lemma;
+  } cases[] = {{"countries", "country"}, {"relations", "relation"}, {"targeted", "target"},
+               {"restored", "restore"}, {"said", "say"}, {"iran's", "iran"},
+               {"stopped", "stop"}, {"hoping", "hope"}, {"leaders", "leader"}};
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.word);
+    EXPECT_TRUE(Has((*en)->Candidates(c.word), c.lemma));
+  }
+  EXPECT_TRUE((*en)->IsStopword("the"));
+}
+
+TEST(MorphologyTest, PersianCandidates) {
+  auto fa = PersianStemmer::Load(data::kPersianVerbStems, data::kStopwordsFa);
+  ASSERT_TRUE(fa.ok()) << fa.status();
+  struct Case {
+    const char* word;  // match-key form (no ZWNJ)
+    const char* stem;
+  } cases[] = {{"کشورهای", "کشور"}, {"تروریستها", "تروریست"}, {"میدانند", "دان"},
+               {"امیدواریم", "امیدوار"}, {"سخنگوی", "سخنگو"}, {"همسایگان", "همسایگ"},
+               {"نامهای", "نامه"}, {"نمیگوید", "گو"}};
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.word);
+    EXPECT_TRUE(Has((*fa)->Candidates(c.word), c.stem));
+  }
+  EXPECT_EQ((*fa)->VerbStems("گفتن"), (std::vector<std::string>{"گفت", "گو", "گفته"}));
+  EXPECT_TRUE((*fa)->VerbStems("کتاب").empty());
+}
+
+TEST(TransliterationTest, SkeletonsAgreeAcrossScripts) {
+  auto t = NameSkeletons::Load(data::kTranslitFaLatin);
+  ASSERT_TRUE(t.ok()) << t.status();
+  struct Case {
+    const char* persian;
+    const char* english;
+  } cases[] = {{"کریمی", "karimi"},   {"رستمی", "rostami"},     {"کامران", "kamran"},
+               {"تهران", "tehran"},   {"اسلامآباد", "islamabad"}, {"بلوچستان", "baluchestan"},
+               {"سراوان", "saravan"}, {"حسین", "hossein"},      {"عباس", "abbas"},
+               {"قریشی", "qureshi"},  {"خامنهای", "khamenei"},   {"محمد", "mohammad"}};
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.english);
+    EXPECT_TRUE(SkeletonsMatch((*t)->Persian(c.persian), (*t)->English(c.english)))
+        << (*t)->Persian(c.persian) << " vs " << (*t)->English(c.english);
+  }
+  EXPECT_FALSE(SkeletonsMatch((*t)->Persian("کریمی"), (*t)->English("rostami")));
+  EXPECT_FALSE(SkeletonsMatch("a", "a"));  // too short to mean anything
+}
+
+TEST(LexiconTest, LoaderValidates) {
+  auto fa = PersianStemmer::Load(data::kPersianVerbStems, data::kStopwordsFa);
+  ASSERT_TRUE(fa.ok());
+  struct Case {
+    const char* tsv;
+    const char* error;
+  } cases[] = {
+      {"war\tجنگ\tnoun\nwar\tجنگ\tnoun\n", "t.tsv:2: duplicate entry 'war' ↔ 'جنگ'"},
+      {"war\tجنگ\tthing\n", "t.tsv:1: unknown part of speech 'thing'"},
+      {"war\twar\tnoun\n", "t.tsv:1: Persian side has no Arabic-script letters"},
+      {"جنگ\tجنگ\tnoun\n", "t.tsv:1: English side has Arabic-script letters"},
+      {"war\tجنگ\n", "t.tsv:1: expected 3-5 fields, got 2"},
+      {"war\tجنگ\tnoun\tsecurity\t1.5\n", "t.tsv:1: weight must be in (0, 1], got '1.5'"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.tsv);
+    auto r = Lexicon::Load(c.tsv, "t.tsv", **fa);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(std::string(AsStd(r.status().message())), c.error);
+  }
+  auto lex = Lexicon::Load(data::kLexiconStarter, "starter.tsv", **fa);
+  ASSERT_TRUE(lex.ok()) << lex.status();
+  EXPECT_GT((*lex)->size(), 300u);
+  // Compound verb: the light verb is optional; a simple verb matches by stems.
+  const auto& ids = (*lex)->EntriesStartingWith("stress");
+  ASSERT_FALSE(ids.empty());
+  EXPECT_EQ((*lex)->entry(ids[0]).persian_slots.size(), 1u);
+  // Longest phrase first.
+  const auto& foreign = (*lex)->EntriesStartingWith("foreign");
+  ASSERT_GE(foreign.size(), 2u);
+  EXPECT_GE((*lex)->entry(foreign[0]).english_words.size(),
+            (*lex)->entry(foreign.back()).english_words.size());
+}
+
+struct Doc {
+  Document doc;
+  NormalizedText text;
+  std::vector<Statement> statements;
+  std::vector<StatementFeatures> features;
+};
+
+std::unique_ptr<Doc> Prepare(const std::string& text, Language lang) {
+  auto d = std::make_unique<Doc>();
+  d->doc = {lang == Language::kEnglish ? "en" : "fa", lang, text, std::nullopt, ""};
+  d->text = *Normalizer::Default().Normalize(d->doc.text, lang);
+  d->statements = Extractor::Default().Extract(d->doc, d->text);
+  for (const Statement& s : d->statements) {
+    d->features.push_back(Aligner::Default().Featurize(d->doc, d->text, s));
+  }
+  return d;
+}
+
+TEST(AlignerTest, TranslationScoresHighAndUnrelatedLow) {
+  auto en = Prepare("Karimi said: \"Iran respects the sovereignty of its neighbours.\"",
+                    Language::kEnglish);
+  auto fa = Prepare(
+      "کریمی گفت: «ایران به حاکمیت همسایگان خود احترام می‌گذارد.» "
+      "یک نماینده گفت: «مجلس گزارش کامل حادثه را خواهد خواست.»",
+      Language::kPersian);
+  ASSERT_EQ(en->features.size(), 1u);
+  ASSERT_EQ(fa->features.size(), 2u);
+  ScoredPair good = Aligner::Default().Score(en->features[0], fa->features[0]);
+  ScoredPair bad = Aligner::Default().Score(en->features[0], fa->features[1]);
+  EXPECT_GT(good.score, 0.8);
+  EXPECT_LT(bad.score, 0.2);
+  EXPECT_GT(good.score, bad.score);
+  // Evidence points at the original bytes and is strongest first.
+  ASSERT_FALSE(good.evidence.empty());
+  for (const Evidence& e : good.evidence) {
+    EXPECT_EQ(en->doc.text.substr(e.english_span.begin, e.english_span.size()), e.english_term);
+    EXPECT_EQ(fa->doc.text.substr(e.persian_span.begin, e.persian_span.size()), e.persian_term);
+  }
+  for (size_t i = 1; i < good.evidence.size(); ++i) {
+    EXPECT_GE(good.evidence[i - 1].weight, good.evidence[i].weight);
+  }
+  bool speaker = std::any_of(good.evidence.begin(), good.evidence.end(),
+                             [](const Evidence& e) { return e.kind == EvidenceKind::kSpeaker; });
+  EXPECT_TRUE(speaker);
+}
+
+TEST(AlignerTest, NumbersMustAgree) {
+  auto en = Prepare("Moradi said: \"12 people were killed in the village.\"", Language::kEnglish);
+  auto fa_same = Prepare("مرادی گفت: «۱۲ نفر در روستا کشته شدند.»", Language::kPersian);
+  auto fa_other = Prepare("مرادی گفت: «۳۰ نفر در روستا کشته شدند.»", Language::kPersian);
+  double same = Aligner::Default().Score(en->features[0], fa_same->features[0]).score;
+  double other = Aligner::Default().Score(en->features[0], fa_other->features[0]).score;
+  EXPECT_GT(same, other);
+}
+
+TEST(AlignerTest, DocumentAlignmentAllowsCrossingOrderAndUnmatched) {
+  auto en = Prepare(
+      "Rostami said: \"Trust between the two nations must be restored.\" "
+      "Khan said: \"Both governments face strong pressure from voters.\" "
+      "Malik said: \"We must take joint action against terrorism.\"",
+      Language::kEnglish);
+  auto fa = Prepare(
+      "ملک گفت: «ما باید علیه تروریسم اقدام مشترک انجام دهیم.» "
+      "رستمی گفت: «اعتماد میان دو ملت باید بازگردانده شود.»",
+      Language::kPersian);
+  Alignment a = Aligner::Default().AlignDocuments(en->features, fa->features, 0.5);
+  ASSERT_EQ(a.pairs.size(), 2u);
+  std::vector<std::pair<size_t, size_t>> got;
+  for (const auto& p : a.pairs) got.emplace_back(p.english, p.persian);
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(got, (std::vector<std::pair<size_t, size_t>>{{0, 1}, {2, 0}}));
+  EXPECT_EQ(a.unmatched_english, std::vector<size_t>{1});
+  EXPECT_TRUE(a.unmatched_persian.empty());
+}
+
+}  // namespace
+}  // namespace quotematch

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# CLI end to end: identical output in-process and through a server, the
+# documented exit codes, one JSON log line per RPC, graceful shutdown.
+# usage: cli_test.sh QUOTEMATCH QUOTEMATCH_SERVER SOURCE_DIR
+set -uo pipefail
+QM=$1 SERVER=$2 SRC=$3
+EN=$SRC/examples/border_talks.en.txt
+FA=$SRC/examples/border_talks.fa.txt
+tmp=$(mktemp -d)
+pid=""
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+passed=0 failed=0
+check() {  # check NAME CONDITION...
+  local name=$1; shift
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $name"; fi
+}
+exit_code() { "$@" >/dev/null 2>&1; echo $?; }
+
+"$SERVER" --listen=127.0.0.1:0 --port_file="$tmp/port" --drain_seconds=2 2>"$tmp/server.log" &
+pid=$!
+for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
+port=$(cat "$tmp/port")
+check "server wrote its port" test -n "$port"
+REMOTE="--server 127.0.0.1:$port"
+
+for fmt in json table; do
+  "$QM" align "$EN" "$FA" --format $fmt >"$tmp/local.align.$fmt"
+  "$QM" align "$EN" "$FA" --format $fmt $REMOTE >"$tmp/remote.align.$fmt"
+  check "align $fmt identical in-process and remote" cmp -s "$tmp/local.align.$fmt" "$tmp/remote.align.$fmt"
+  "$QM" extract "$FA" --format $fmt >"$tmp/local.extract.$fmt"
+  "$QM" extract "$FA" --format $fmt $REMOTE >"$tmp/remote.extract.$fmt"
+  check "extract $fmt identical" cmp -s "$tmp/local.extract.$fmt" "$tmp/remote.extract.$fmt"
+  "$QM" normalize "$EN" --format $fmt >"$tmp/local.norm.$fmt"
+  "$QM" normalize "$EN" --format $fmt $REMOTE >"$tmp/remote.norm.$fmt"
+  check "normalize $fmt identical" cmp -s "$tmp/local.norm.$fmt" "$tmp/remote.norm.$fmt"
+done
+check "align prints 6 pairs and a summary" test "$(grep -c '"pair"' "$tmp/local.align.json")" -eq 6 -a \
+  "$(grep -c '"summary"' "$tmp/local.align.json")" -eq 1
+check "stdin input" test "$("$QM" extract - --lang fa <"$FA" | wc -l)" -eq 8
+
+: >"$tmp/empty.txt"
+check "no arguments → 2" test "$(exit_code "$QM")" -eq 2
+check "unknown command → 2" test "$(exit_code "$QM" frobnicate x)" -eq 2
+check "wrong file count → 2" test "$(exit_code "$QM" align "$EN")" -eq 2
+check "bad option → 2" test "$(exit_code "$QM" align "$EN" "$FA" --format xml)" -eq 2
+check "help → 0" test "$(exit_code "$QM" --help)" -eq 0
+check "missing file → 3" test "$(exit_code "$QM" extract "$tmp/nope.txt")" -eq 3
+check "empty file → 3" test "$(exit_code "$QM" extract "$tmp/empty.txt")" -eq 3
+check "empty file remote → 3" test "$(exit_code "$QM" extract "$tmp/empty.txt" $REMOTE)" -eq 3
+check "error names the field" grep -q "document.text: must not be empty" <("$QM" extract "$tmp/empty.txt" 2>&1)
+check "unreachable server → 4" test "$(exit_code "$QM" extract "$FA" --server 127.0.0.1:1 --timeout 2)" -eq 4
+
+kill -TERM "$pid"
+wait "$pid"; code=$?
+pid=""
+check "server exits 0 on SIGTERM" test "$code" -eq 0
+check "one JSON line per RPC" test "$(grep -c '"method":"AlignDocuments"' "$tmp/server.log")" -eq 2
+check "shutdown logged" grep -q '"event":"stopped"' "$tmp/server.log"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

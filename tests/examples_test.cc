@@ -1,0 +1,83 @@
+// The sample articles of examples/ align to the pairs stated in
+// examples/border_talks.expected.tsv.
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "base/strings.h"
+#include "base/tsv.h"
+#include "pipeline/engine.h"
+
+namespace quotematch {
+namespace {
+
+std::string Read(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// The content of `s`'s statement starting with `prefix` (ZWNJ-insensitive
+// prefixes are not needed: the expected file is written like the samples).
+bool StartsWithPrefix(const Statement& s, std::string_view prefix) {
+  return StartsWith(s.content, prefix);
+}
+
+TEST(ExamplesTest, BorderTalksAlignAsExpected) {
+  const std::string dir = std::string(QM_SOURCE_DIR) + "/examples/";
+  Document en{"border_talks.en.txt", Language::kEnglish, Read(dir + "border_talks.en.txt"), std::nullopt, ""};
+  Document fa{"border_talks.fa.txt", Language::kPersian, Read(dir + "border_talks.fa.txt"), std::nullopt, ""};
+  ASSERT_FALSE(en.text.empty());
+  ASSERT_FALSE(fa.text.empty());
+
+  std::vector<std::pair<std::string, std::string>> pairs;
+  std::vector<std::string> unmatched_en, unmatched_fa;
+  absl::Status st = ForEachTsvRecord(Read(dir + "border_talks.expected.tsv"), "expected.tsv", 2, 3,
+                                     [&](const TsvRecord& r) {
+    if (r.fields[0] == "PAIR" && r.fields.size() == 3) {
+      pairs.emplace_back(r.fields[1], r.fields[2]);
+    } else if (r.fields[0] == "UNMATCHED_EN") {
+      unmatched_en.emplace_back(r.fields[1]);
+    } else if (r.fields[0] == "UNMATCHED_FA") {
+      unmatched_fa.emplace_back(r.fields[1]);
+    } else {
+      return r.Error("unknown record");
+    }
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(st.ok()) << st;
+  ASSERT_GE(pairs.size(), 6u);
+  ASSERT_GE(unmatched_en.size() + unmatched_fa.size(), 2u);
+
+  Engine engine;
+  auto result = engine.Align(en, fa, 0);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->pairs.size(), pairs.size());
+  for (const auto& [en_prefix, fa_prefix] : pairs) {
+    SCOPED_TRACE(en_prefix);
+    bool found = false;
+    for (const PairResult& p : result->pairs) {
+      if (StartsWithPrefix(p.english, en_prefix)) {
+        found = true;
+        EXPECT_TRUE(StartsWithPrefix(p.persian, fa_prefix)) << "paired with " << p.persian.content;
+        EXPECT_FALSE(p.evidence.empty());
+      }
+    }
+    EXPECT_TRUE(found) << "no pair for this English statement";
+  }
+  auto contains = [](const std::vector<Statement>& v, const std::string& prefix) {
+    for (const Statement& s : v) {
+      if (StartsWithPrefix(s, prefix)) return true;
+    }
+    return false;
+  };
+  for (const auto& p : unmatched_en) EXPECT_TRUE(contains(result->unmatched_english, p)) << p;
+  for (const auto& p : unmatched_fa) EXPECT_TRUE(contains(result->unmatched_persian, p)) << p;
+}
+
+}  // namespace
+}  // namespace quotematch
