@@ -9,6 +9,7 @@ const path = require('node:path');
 const grpc = require('@grpc/grpc-js');
 const protoLoader = require('@grpc/proto-loader');
 const { protoPath: healthProtoPath } = require('grpc-health-check');
+const { GrpcReflection } = require('grpc-js-reflection-client');
 
 const address = process.env.QM_ADDRESS;
 const src = process.env.QM_SOURCE_DIR;
@@ -30,6 +31,17 @@ test('health reports SERVING for the server and the service', async () => {
     const resp = await new Promise((resolve, reject) =>
       healthClient.check({ service }, (err, r) => (err ? reject(err) : resolve(r))));
     assert.strictEqual(resp.status, 'SERVING');
+  }
+});
+
+test('server reflection (v1alpha) lists the service and its methods', async () => {
+  const reflection = new GrpcReflection(address, grpc.credentials.createInsecure(), {}, 'v1alpha');
+  const services = await reflection.listServices();
+  assert.ok(services.includes('quotematch.v1.QuoteMatchService'), services.join(','));
+  assert.ok(services.includes('grpc.health.v1.Health'), services.join(','));
+  const methods = (await reflection.listMethods('quotematch.v1.QuoteMatchService')).map((m) => m.name);
+  for (const m of ['Normalize', 'ExtractStatements', 'AlignDocuments', 'MatchStream']) {
+    assert.ok(methods.includes(m), `${m} missing from ${methods.join(',')}`);
   }
 });
 
