@@ -203,20 +203,8 @@ class ExtractRun {
     }
   }
 
-  uint32_t DisplayEndOf(Span orig) const {
-    const auto& map = text_.display_map;
-    for (size_t i = 0; i < map.size(); ++i) {
-      if (map[i].begin >= orig.end) return static_cast<uint32_t>(i);
-    }
-    return static_cast<uint32_t>(map.size());
-  }
-  uint32_t DisplayBeginOf(Span orig) const {
-    const auto& map = text_.display_map;
-    for (size_t i = 0; i < map.size(); ++i) {
-      if (map[i].begin >= orig.begin) return static_cast<uint32_t>(i);
-    }
-    return static_cast<uint32_t>(map.size());
-  }
+  uint32_t DisplayEndOf(Span orig) const { return text_.OriginalToDisplay(orig).end; }
+  uint32_t DisplayBeginOf(Span orig) const { return text_.OriginalToDisplay(orig).begin; }
 
   const std::vector<Extractor::Cue>& Cues() const { return persian_ ? x_.cues_fa_ : x_.cues_en_; }
 

@@ -1,22 +1,25 @@
 // File: normalize/normalizer.h
 //
 // Normalizer turns raw English or Persian text into a NormalizedText:
-//   display  NFKC, Persian letters unified (ي→ی, ك→ک), Arabic-Indic digits
-//            shown as Persian digits, tatweel and invisible controls removed;
-//            safe to show to people.
-//   key      the display form folded for matching: ASCII digits, no
-//            diacritics, no ZWNJ, quotes and dashes folded, case-folded,
-//            whitespace runs collapsed to one space.
-//   tokens   words, numbers (with their value) and punctuation of the key,
-//            each with its span in the original text.
-// Both outputs carry a byte-level map back to the original text.
+//   display  what people should see: NFKC, Persian letters unified
+//            (ي→ی، ك→ک، ة→ه), Persian digits in Persian text, ZWNJ and word
+//            spacing fixed (می‌روم، کتاب‌ها، بزرگ‌تر، خانۀ), punctuation and
+//            whitespace tidied; URLs, e-mail addresses, @mentions, #hashtags
+//            and Latin tokens untouched
+//   key      what matching should see: the display form with ASCII digits,
+//            no diacritics, no ZWNJ, folded hamza/heh forms, quotes and
+//            dashes, case folding, one space between words, English
+//            contractions expanded and possessive 's dropped
+//   tokens, quantities, dates   see normalize/analysis.h
+// Both outputs carry an offset map back to the original bytes.
 //
 //   const Normalizer& n = Normalizer::Default();
 //   absl::StatusOr<NormalizedText> t = n.Normalize("گفت: «۲۴٫۵ درصد»", Language::kPersian);
 //   Span s = t->DisplayToOriginal({0, 6});
 //
-// The rules are data (data/normalize/chars.tsv); a Normalizer is immutable
-// and thread-safe after Load().
+// Conventions: docs/normalization.md. Rules are data (data/normalize/);
+// every operation can be switched by NormalizerOptions. A Normalizer is
+// immutable and thread-safe.
 //
 // Limits: input up to 4 GiB (offsets are 32-bit). Invalid UTF-8 is an error
 // (InvalidArgument naming the byte offset), never repaired silently.
@@ -26,7 +29,11 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "normalize/analysis.h"
 #include "normalize/char_rules.h"
+#include "normalize/internal/passes.h"
+#include "normalize/options.h"
+#include "normalize/persian_rules.h"
 #include "normalize/types.h"
 
 namespace quotematch {
@@ -37,9 +44,10 @@ Language DetectLanguage(std::string_view text);
 
 class Normalizer {
  public:
-  // `rules` must outlive the Normalizer.
-  explicit Normalizer(const CharRules& rules) : rules_(rules) {}
-  // A Normalizer over CharRules::Default().
+  // All references must outlive the Normalizer.
+  Normalizer(const CharRules& rules, const PersianWordRules& words, const TextAnalyzer& analyzer,
+             NormalizerOptions options = {});
+  // A Normalizer over the embedded data with default options.
   static const Normalizer& Default();
 
   Normalizer(const Normalizer&) = delete;
@@ -49,8 +57,14 @@ class Normalizer {
   // InvalidArgument "invalid UTF-8 at byte N" for malformed input.
   absl::StatusOr<NormalizedText> Normalize(std::string_view text, Language language) const;
 
+  const NormalizerOptions& options() const { return options_; }
+
  private:
-  const CharRules& rules_;
+  NormalizerOptions options_;
+  const PersianWordRules& words_;
+  const TextAnalyzer& analyzer_;
+  internal::CharTable display_table_;
+  internal::CharTable key_table_;
 };
 
 }  // namespace quotematch

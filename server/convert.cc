@@ -39,34 +39,12 @@ v1::TokenKind TokenKindToProto(TokenKind k) {
   return v1::TOKEN_KIND_UNSPECIFIED;
 }
 
-// Runs of an offset map: consecutive output bytes from the same source
-// span form one run, and runs of identity-sized copies merge.
-void MapToProto(const std::vector<Span>& map,
-                google::protobuf::RepeatedPtrField<v1::OffsetRun>* out) {
-  size_t i = 0;
-  while (i < map.size()) {
-    size_t j = i + 1;
-    while (j < map.size() && map[j] == map[i]) ++j;
-    Span output{static_cast<uint32_t>(i), static_cast<uint32_t>(j)};
-    Span original = map[i];
-    // Merge with the previous run when both are contiguous byte-for-byte copies.
-    if (out->size() > 0) {
-      v1::OffsetRun* last = out->Mutable(out->size() - 1);
-      bool prev_copy = last->output().end() - last->output().begin() ==
-                       last->original().end() - last->original().begin();
-      bool this_copy = output.size() == original.size();
-      if (prev_copy && this_copy && last->output().end() == output.begin &&
-          last->original().end() == original.begin) {
-        last->mutable_output()->set_end(output.end);
-        last->mutable_original()->set_end(original.end);
-        i = j;
-        continue;
-      }
-    }
+// The segments of an offset map as runs (a deletion has an empty output).
+void MapToProto(const OffsetMap& map, google::protobuf::RepeatedPtrField<v1::OffsetRun>* out) {
+  for (const OffsetMap::Segment& s : map.segments()) {
     v1::OffsetRun* run = out->Add();
-    SpanToProto(output, run->mutable_output());
-    SpanToProto(original, run->mutable_original());
-    i = j;
+    SpanToProto({s.out_begin, s.out_end}, run->mutable_output());
+    SpanToProto({s.in_begin, s.in_end}, run->mutable_original());
   }
 }
 

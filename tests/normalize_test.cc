@@ -21,23 +21,38 @@ NormalizedText Norm(std::string_view text, Language lang) {
 
 // Every output byte maps inside the original, maps are monotone, and every
 // token's span is inside the original.
-void ExpectValidMaps(std::string_view original, const NormalizedText& t) {
-  ASSERT_EQ(t.display_map.size(), t.display.size());
-  ASSERT_EQ(t.key_map.size(), t.key.size());
-  for (const auto* map : {&t.display_map, &t.key_map}) {
-    uint32_t last_begin = 0;
-    for (const Span& s : *map) {
-      ASSERT_LE(s.begin, s.end);
-      ASSERT_LE(s.end, original.size());
-      ASSERT_GE(s.begin, last_begin);
-      last_begin = s.begin;
-    }
+void ExpectValidMap(std::string_view original, const OffsetMap& map, size_t output_size) {
+  ASSERT_EQ(map.output_size(), output_size);
+  ASSERT_EQ(map.input_size(), original.size());
+  uint32_t out = 0, last_in = 0;
+  for (const OffsetMap::Segment& s : map.segments()) {
+    ASSERT_EQ(s.out_begin, out);  // segments tile the output
+    ASSERT_LE(s.out_begin, s.out_end);
+    ASSERT_LE(s.in_begin, s.in_end);
+    ASSERT_LE(s.in_end, original.size());
+    ASSERT_GE(s.in_begin, last_in);  // monotone
+    if (s.copy) ASSERT_EQ(s.out_end - s.out_begin, s.in_end - s.in_begin);
+    out = s.out_end;
+    last_in = s.in_begin;
   }
+  ASSERT_EQ(out, output_size);
+}
+
+// Every output byte maps inside the original, maps are monotone, tokens'
+// spans are inside the original and hold whole characters, and spans
+// round-trip: original → display → original covers the start.
+void ExpectValidMaps(std::string_view original, const NormalizedText& t) {
+  ExpectValidMap(original, t.display_map, t.display.size());
+  ExpectValidMap(original, t.key_map, t.key.size());
   for (const Token& tok : t.tokens) {
     ASSERT_LE(tok.original.end, original.size());
-    ASSERT_LT(tok.original.begin, tok.original.end);
+    ASSERT_LE(tok.original.begin, tok.original.end);
     ASSERT_EQ(FirstInvalidUtf8(original.substr(tok.original.begin, tok.original.size())),
               std::string_view::npos);
+    ASSERT_EQ(t.key.substr(tok.key_span.begin, tok.key_span.size()), tok.key);
+    Span back = t.OriginalToDisplay(tok.original);
+    ASSERT_LE(back.begin, tok.display.begin);
+    ASSERT_GE(back.end, tok.display.end);
   }
 }
 
@@ -56,9 +71,9 @@ TEST(NormalizerTest, DisplayAndKeyTable) {
       {"مُحَمَّد", Language::kPersian, "مُحَمَّد", "محمد"},
       {"«سلام»", Language::kPersian, "«سلام»", "\"سلام\""},
       {"ﻛﺘﺎﺏ", Language::kPersian, "کتاب", "کتاب"},  // presentation forms
-      {"The Minister’s “plan”", Language::kEnglish, "The Minister’s “plan”", "the minister's \"plan\""},
+      {"The Minister’s “plan”", Language::kEnglish, "The Minister’s “plan”", "the minister \"plan\""},
       {"co\xC2\xADoperate", Language::kEnglish, "cooperate", "cooperate"},  // soft hyphen
-      {"ﬁne  and\tgood", Language::kEnglish, "fine  and good", "fine and good"},
+      {"ﬁne  and\tgood", Language::kEnglish, "fine and good", "fine and good"},
       {"a\r\nb", Language::kEnglish, "a\nb", "a b"},
   };
   for (const Case& c : cases) {
@@ -133,7 +148,7 @@ TEST(CharRulesTest, EmbeddedTableLoads) {
   ASSERT_TRUE(rules.ok()) << rules.status();
   // Golden: the number of rules in data/normalize/chars.tsv. Update with the
   // file (count its non-comment lines).
-  EXPECT_EQ((*rules)->size(), 84u);
+  EXPECT_EQ((*rules)->size(), 161u);
   const CharRule* yeh = (*rules)->Find(0x064A);
   ASSERT_NE(yeh, nullptr);
   EXPECT_EQ(yeh->display, "ی");

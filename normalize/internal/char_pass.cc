@@ -1,0 +1,122 @@
+#include "base/utf8.h"
+#include "normalize/internal/passes.h"
+#include "normalize/unicode.h"
+
+namespace quotematch::internal {
+namespace {
+
+bool IsDiacritic(char32_t c) { return (c >= 0x064B && c <= 0x0652) || c == 0x0670; }
+
+}  // namespace
+
+CharTable::CharTable(const CharRules& rules, const NormalizerOptions& options, bool key)
+    : actions_(0x10000, 0) {
+  auto set = [&](char32_t c, std::string replacement) {
+    std::string self;
+    AppendUtf8(c, &self);
+    if (replacement == self) return;
+    replacements_.push_back(std::move(replacement));
+    actions_[c] = static_cast<uint16_t>(replacements_.size());
+  };
+  for (char32_t c = 0; c < 0x10000; ++c) {
+    if (c >= 0xD800 && c <= 0xDFFF) continue;
+    const CharRule* rule = rules.Find(c);
+    if (key) {
+      // The key folds everything: rule column, else case folding.
+      if (rule != nullptr) {
+        set(c, rule->key);
+      } else {
+        char32_t f = unicode::FoldCase(c);
+        if (f != c) {
+          std::string s;
+          AppendUtf8(f, &s);
+          set(c, std::move(s));
+        }
+      }
+      continue;
+    }
+    if (options.remove_diacritics && IsDiacritic(c)) {
+      set(c, "");
+    } else if (rule != nullptr && options.letters) {
+      set(c, rule->display);
+    }
+  }
+}
+
+void CharPass(std::string_view in, const CharTable& table, bool nfkc, std::string* out,
+              OffsetMapBuilder* map) {
+  const uint8_t* flags = unicode::NfkcFlagsBmp();
+  const size_t n = in.size();
+  out->reserve(out->size() + n + n / 8);
+  size_t run = 0;  // start of the pending unchanged run
+  auto flush = [&](size_t end) {
+    if (end > run) {
+      out->append(in.data() + run, end - run);
+      map->Copy(static_cast<uint32_t>(run), static_cast<uint32_t>(end - run));
+    }
+  };
+  auto boundary_before = [&](char32_t c) {
+    return c < 0x10000 ? (flags[c] & unicode::kNfkcBoundaryBefore) != 0 : unicode::NfkcBoundaryBefore(c);
+  };
+  auto identity = [&](char32_t c) {
+    return c < 0x10000 ? (flags[c] & unicode::kNfkcIdentity) != 0 : unicode::NfkcIsIdentity(c);
+  };
+  std::string segment_out;
+  size_t i = 0;
+  while (i < n) {
+    // ASCII fast path: copy runs of plain ASCII that have no action and are
+    // not followed by a combining character.
+    unsigned char b = static_cast<unsigned char>(in[i]);
+    if (b < 0x80 && table.Action(b) == 0 &&
+        (i + 1 >= n || static_cast<unsigned char>(in[i + 1]) < 0x80)) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    char32_t c = DecodeUtf8(in, &j);
+    bool slow = false;
+    if (nfkc) {
+      if (!identity(c)) {
+        slow = true;
+      } else if (j < n) {
+        size_t k = j;
+        if (!boundary_before(DecodeUtf8(in, &k))) slow = true;
+      }
+    }
+    if (slow) {
+      size_t end = j;
+      while (end < n) {
+        size_t k = end;
+        if (boundary_before(DecodeUtf8(in, &k))) break;
+        end = k;
+      }
+      flush(i);
+      segment_out.clear();
+      unicode::NfkcAppendUtf8(in.substr(i, end - i), &segment_out);
+      size_t before = out->size();
+      for (size_t k = 0; k < segment_out.size();) {
+        size_t at = k;
+        char32_t d = DecodeUtf8(segment_out, &k);
+        uint16_t a = table.Action(d);
+        if (a == 0) out->append(segment_out, at, k - at);
+        else out->append(table.Replacement(a));
+      }
+      map->Replace(static_cast<uint32_t>(i), static_cast<uint32_t>(end - i),
+                   static_cast<uint32_t>(out->size() - before));
+      i = run = end;
+      continue;
+    }
+    uint16_t a = table.Action(c);
+    if (a != 0) {
+      flush(i);
+      const std::string& r = table.Replacement(a);
+      out->append(r);
+      map->Replace(static_cast<uint32_t>(i), static_cast<uint32_t>(j - i), static_cast<uint32_t>(r.size()));
+      run = j;
+    }
+    i = j;
+  }
+  flush(n);
+}
+
+}  // namespace quotematch::internal

@@ -1,0 +1,66 @@
+// File: normalize/internal/passes.h
+//
+// The three passes of Normalizer, each a monotone rewrite that records its
+// offset map:
+//   CharPass     original → characters: NFKC and the per-character display
+//                rules (letters, invisibles, tatweel, optional diacritics)
+//   SpacingPass  characters → display: whitespace, Persian ZWNJ and word
+//                spacing, punctuation spacing and forms, digit sets;
+//                protected spans (URLs, e-mail, mentions, hashtags, Latin
+//                tokens) are copied untouched
+//   KeyPass      display → key: the key column of the character rules,
+//                case folding, whitespace collapse, English contractions
+// Internal to normalize/; the public entry point is normalize/normalizer.h.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "normalize/char_rules.h"
+#include "normalize/offset_map.h"
+#include "normalize/options.h"
+#include "normalize/persian_rules.h"
+#include "normalize/types.h"
+
+namespace quotematch::internal {
+
+// Per-code-point actions of the character pass (BMP), compiled from the
+// rules and the options.
+class CharTable {
+ public:
+  CharTable(const CharRules& rules, const NormalizerOptions& options, bool key);
+  // 0: copy unchanged; otherwise 1 + index into replacements().
+  uint16_t Action(char32_t c) const { return c < 0x10000 ? actions_[c] : 0; }
+  const std::string& Replacement(uint16_t action) const { return replacements_[action - 1]; }
+
+ private:
+  std::vector<uint16_t> actions_;
+  std::vector<std::string> replacements_;
+};
+
+void CharPass(std::string_view in, const CharTable& table, bool nfkc, std::string* out,
+              OffsetMapBuilder* map);
+
+void SpacingPass(std::string_view in, Language language, const NormalizerOptions& options,
+                 const PersianWordRules& rules, std::string* out, OffsetMapBuilder* map);
+
+void KeyPass(std::string_view display, const CharTable& key_table, Language language,
+             std::string* out, OffsetMapBuilder* map);
+
+// Kinds of protected spans, found by FindProtected.
+enum class ProtectedKind { kUrl, kEmail, kMention, kHashtag, kLatin };
+struct ProtectedSpan {
+  Span span;
+  ProtectedKind kind;
+};
+// Latin tokens (with digits and inner . _ - / : @ etc.), URLs, e-mail
+// addresses, @mentions and #hashtags of `text`, in order.
+std::vector<ProtectedSpan> FindProtected(std::string_view text);
+
+// Letter classes used by the passes.
+bool IsArabicLetter(char32_t c);
+bool JoinsNext(char32_t c);  // an Arabic-script letter that connects to the following one
+
+}  // namespace quotematch::internal

@@ -1,0 +1,728 @@
+// The spacing pass: characters → display. See passes.h and
+// docs/normalization.md for the conventions.
+#include <algorithm>
+
+#include "base/strings.h"
+#include "base/utf8.h"
+#include "normalize/internal/passes.h"
+#include "normalize/unicode.h"
+
+namespace quotematch::internal {
+namespace {
+
+constexpr char kZwnj[] = "\xE2\x80\x8C";  // U+200C ZERO WIDTH NON-JOINER
+constexpr char32_t kZwnjCp = 0x200C;
+
+bool IsAsciiAlnum(char32_t c) {
+  return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z');
+}
+bool IsLatinLetter(char32_t c) {
+  if (c < 0x80) return (c | 32) >= 'a' && (c | 32) <= 'z';
+  return c < 0x0250 && unicode::IsLetter(c);
+}
+
+}  // namespace
+
+bool IsArabicLetter(char32_t c) {
+  return ((c >= 0x0620 && c <= 0x064A) || (c >= 0x066E && c <= 0x06D3) || c == 0x06D5 ||
+          (c >= 0x06FA && c <= 0x06FF) || (c >= 0x0750 && c <= 0x077F));
+}
+
+bool JoinsNext(char32_t c) {
+  switch (c) {
+    case U'ا': case U'آ': case U'أ': case U'إ': case U'ٱ': case U'د': case U'ذ': case U'ر':
+    case U'ز': case U'ژ': case U'و': case U'ؤ': case U'ۀ': case U'ة': case U'ء':
+      return false;
+    default:
+      return IsArabicLetter(c);
+  }
+}
+
+std::vector<ProtectedSpan> FindProtected(std::string_view text) {
+  std::vector<ProtectedSpan> out;
+  const size_t n = text.size();
+  size_t i = 0;
+  auto cp_at = [&](size_t pos, size_t* next) {
+    *next = pos;
+    return DecodeUtf8(text, next);
+  };
+  while (i < n) {
+    size_t next;
+    char32_t c = cp_at(i, &next);
+    // @mention / #hashtag: the mark, then letters of any script, digits, _.
+    if ((c == '@' || c == '#') && next < n) {
+      size_t k;
+      char32_t d = cp_at(next, &k);
+      bool prev_ok = i == 0 || !IsAsciiAlnum(static_cast<unsigned char>(text[i - 1]));
+      if (prev_ok && (unicode::IsLetter(d) || unicode::DigitValue(d) >= 0 || d == '_')) {
+        size_t end = next;
+        while (end < n) {
+          size_t m;
+          char32_t e = cp_at(end, &m);
+          if (!(unicode::IsLetter(e) || unicode::IsMark(e) || unicode::DigitValue(e) >= 0 || e == '_' ||
+                e == kZwnjCp)) {
+            break;
+          }
+          end = m;
+        }
+        out.push_back({{static_cast<uint32_t>(i), static_cast<uint32_t>(end)},
+                       c == '@' ? ProtectedKind::kMention : ProtectedKind::kHashtag});
+        i = end;
+        continue;
+      }
+    }
+    // A Latin run: ASCII letters and digits with inner URL/file punctuation.
+    if (IsLatinLetter(c) || (c >= '0' && c <= '9')) {
+      size_t end = next;
+      bool has_letter = IsLatinLetter(c);
+      bool has_at = false, has_scheme = false;
+      while (end < n) {
+        size_t m;
+        char32_t e = cp_at(end, &m);
+        if (IsLatinLetter(e) || (e >= '0' && e <= '9')) {
+          has_letter |= IsLatinLetter(e);
+          end = m;
+          continue;
+        }
+        // Inner punctuation continues the run only when an ASCII letter or
+        // digit (or, for "://", a slash) follows.
+        static constexpr std::string_view kInner = "._-@:/%?=&+~#'";
+        if (e < 0x80 && kInner.find(static_cast<char>(e)) != std::string_view::npos && m < n) {
+          size_t q = m;
+          char32_t f = cp_at(m, &q);
+          bool url_slash = e == ':' && f == '/';
+          if (IsAsciiAlnum(f) || url_slash || (e == '/' && f == '/')) {
+            has_at |= e == '@';
+            has_scheme |= url_slash;
+            end = m;
+            continue;
+          }
+        }
+        break;
+      }
+      if (has_letter) {
+        std::string_view run = text.substr(i, end - i);
+        ProtectedKind kind = ProtectedKind::kLatin;
+        if (has_scheme || StartsWith(run, "www.")) kind = ProtectedKind::kUrl;
+        else if (has_at) kind = ProtectedKind::kEmail;
+        out.push_back({{static_cast<uint32_t>(i), static_cast<uint32_t>(end)}, kind});
+      }
+      i = end;
+      continue;
+    }
+    i = next;
+  }
+  return out;
+}
+
+namespace {
+
+enum class ItemKind { kSpace, kNewline, kWord, kNumber, kProtected, kPunct, kOther };
+
+struct Item {
+  ItemKind kind;
+  uint32_t begin, end;
+  int newlines = 0;
+};
+
+bool IsClosingPunct(char32_t c) {
+  switch (c) {
+    case '.': case ',': case U'،': case U'؛': case ';': case ':': case '!': case '?': case U'؟':
+    case U'»': case ')': case ']': case '}': case U'…': case '%': case U'٪':
+      return true;
+    default:
+      return false;
+  }
+}
+bool IsOpeningPunct(char32_t c) { return c == U'«' || c == '(' || c == '[' || c == '{'; }
+
+class SpacingRun {
+ public:
+  SpacingRun(std::string_view in, Language language, const NormalizerOptions& options,
+             const PersianWordRules& rules, std::string* out, OffsetMapBuilder* map)
+      : in_(in), persian_(language == Language::kPersian), o_(options), rules_(rules), out_(out),
+        map_(map) {}
+
+  void Run() {
+    Scan();
+    int last = -1;  // index of the previous non-space item
+    for (size_t k = 0; k < items_.size(); ++k) {
+      const Item& it = items_[k];
+      if (it.kind == ItemKind::kSpace || it.kind == ItemKind::kNewline) continue;
+      if (skip_until_ > it.begin) {  // consumed by a join of an earlier item
+        last = static_cast<int>(k);
+        continue;
+      }
+      // The whitespace between the previous item and this one.
+      size_t sep_begin = last < 0 ? 0 : items_[last].end;
+      Separator(last, static_cast<int>(k), sep_begin, it.begin);
+      if (skip_until_ > it.begin) {  // consumed by a join of the separator
+        last = static_cast<int>(k);
+        continue;
+      }
+      EmitItem(static_cast<int>(k));
+      last = static_cast<int>(k);
+    }
+    // Trailing whitespace.
+    size_t tail = last < 0 ? 0 : items_[last].end;
+    if (tail < in_.size()) {
+      if (o_.spacing) Replace(tail, in_.size(), "");
+      else Copy(tail, in_.size());
+    }
+  }
+
+ private:
+  char32_t CpAt(size_t pos) const {
+    size_t p = pos;
+    return DecodeUtf8(in_, &p);
+  }
+  // The last code point of [b, e), skipping diacritics.
+  char32_t LastLetter(uint32_t b, uint32_t e) const {
+    char32_t last = 0;
+    for (size_t i = b; i < e;) {
+      char32_t c = DecodeUtf8(in_, &i);
+      if (!unicode::IsMark(c)) last = c;
+    }
+    return last;
+  }
+  std::string_view Text(const Item& it) const { return in_.substr(it.begin, it.end - it.begin); }
+
+  void Copy(size_t b, size_t e) {
+    if (e <= b) return;
+    out_->append(in_.data() + b, e - b);
+    map_->Copy(static_cast<uint32_t>(b), static_cast<uint32_t>(e - b));
+  }
+  void Replace(size_t b, size_t e, std::string_view text) {
+    out_->append(text);
+    map_->Replace(static_cast<uint32_t>(b), static_cast<uint32_t>(e - b), static_cast<uint32_t>(text.size()));
+  }
+
+  void Scan() {
+    std::vector<ProtectedSpan> prot = FindProtected(in_);
+    size_t p = 0;
+    size_t i = 0;
+    const size_t n = in_.size();
+    while (i < n) {
+      if (p < prot.size() && prot[p].span.begin == i) {
+        items_.push_back({ItemKind::kProtected, prot[p].span.begin, prot[p].span.end});
+        i = prot[p].span.end;
+        ++p;
+        continue;
+      }
+      size_t j = i;
+      char32_t c = DecodeUtf8(in_, &j);
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' ||
+          (c >= 0x80 && unicode::IsWhitespace(c))) {
+        int newlines = c == '\n';
+        size_t end = j;
+        while (end < n) {
+          size_t m = end;
+          char32_t d = DecodeUtf8(in_, &m);
+          if (!(d == ' ' || d == '\t' || d == '\n' || d == '\r' || d == '\f' || d == '\v' ||
+                (d >= 0x80 && unicode::IsWhitespace(d)))) {
+            break;
+          }
+          newlines += d == '\n';
+          end = m;
+        }
+        items_.push_back({newlines ? ItemKind::kNewline : ItemKind::kSpace, static_cast<uint32_t>(i),
+                          static_cast<uint32_t>(end), newlines});
+        i = end;
+        continue;
+      }
+      if (unicode::DigitValue(c) >= 0) {
+        size_t end = j;
+        while (end < n) {
+          size_t m = end;
+          char32_t d = DecodeUtf8(in_, &m);
+          if (unicode::DigitValue(d) >= 0) {
+            end = m;
+            continue;
+          }
+          // Separators inside a number: 24.5, 1,200, ۲۴٫۵, ۸۲۰٬۰۰۰, 12/1400, 3:15.
+          if ((d == '.' || d == ',' || d == U'٫' || d == U'٬' || d == '/' || d == ':') && m < n) {
+            size_t q = m;
+            if (unicode::DigitValue(DecodeUtf8(in_, &q)) >= 0) {
+              end = m;
+              continue;
+            }
+          }
+          break;
+        }
+        items_.push_back({ItemKind::kNumber, static_cast<uint32_t>(i), static_cast<uint32_t>(end)});
+        i = end;
+        continue;
+      }
+      if (IsArabicLetter(c) || (c == kZwnjCp) || (unicode::IsMark(c) && !items_.empty() &&
+                                                    items_.back().kind == ItemKind::kWord &&
+                                                    items_.back().end == i)) {
+        size_t end = j;
+        while (end < n) {
+          size_t m = end;
+          char32_t d = DecodeUtf8(in_, &m);
+          if (!(IsArabicLetter(d) || d == kZwnjCp || unicode::IsMark(d) || d == 0x0654)) break;
+          end = m;
+        }
+        items_.push_back({ItemKind::kWord, static_cast<uint32_t>(i), static_cast<uint32_t>(end)});
+        i = end;
+        continue;
+      }
+      ItemKind kind = unicode::IsPunctuation(c) ? ItemKind::kPunct : ItemKind::kOther;
+      items_.push_back({kind, static_cast<uint32_t>(i), static_cast<uint32_t>(j)});
+      i = j;
+    }
+  }
+
+  bool IsWordItem(int k) const { return k >= 0 && items_[k].kind == ItemKind::kWord; }
+  bool JoinsAfter(const Item& it) const { return JoinsNext(LastLetter(it.begin, it.end)); }
+
+  // Decides and emits what stands between items `prev` and `next` (the
+  // original bytes [b, e) are whitespace, possibly empty).
+  void Separator(int prev, int next, size_t b, size_t e) {
+    const Item& nx = items_[next];
+    if (prev < 0) {  // leading whitespace
+      if (e > b) {
+        if (o_.spacing) Replace(b, e, "");
+        else Copy(b, e);
+      }
+      return;
+    }
+    const Item& pv = items_[prev];
+    int newlines = 0;
+    for (size_t k = prev + 1; k < static_cast<size_t>(next); ++k) newlines += items_[k].newlines;
+    if (newlines > 0) {
+      if (o_.spacing) Replace(b, e, newlines >= 2 ? "\n\n" : "\n");
+      else Copy(b, e);
+      return;
+    }
+    const bool spaced = e > b;
+    if (persian_ && o_.zwnj && pv.kind == ItemKind::kWord && nx.kind == ItemKind::kWord && spaced) {
+      if (JoinWords(prev, next, b, e)) return;
+    }
+    if (persian_ && o_.punctuation_spacing) {
+      const char32_t pc = pv.kind == ItemKind::kPunct ? CpAt(pv.begin) : 0;
+      const char32_t nc = nx.kind == ItemKind::kPunct ? CpAt(nx.begin) : 0;
+      if (spaced && ((nc && IsClosingPunct(nc)) || (pc && IsOpeningPunct(pc)))) {
+        Replace(b, e, "");
+        return;
+      }
+      if (!spaced) {
+        const bool next_is_content = nx.kind == ItemKind::kWord || nx.kind == ItemKind::kNumber ||
+                                     nx.kind == ItemKind::kProtected || (nc && IsOpeningPunct(nc));
+        const bool prev_is_content = pv.kind == ItemKind::kWord || pv.kind == ItemKind::kNumber ||
+                                     pv.kind == ItemKind::kProtected;
+        if (pc && IsClosingPunct(pc) && next_is_content && !(pc == '%' || pc == U'٪')) {
+          Replace(b, e, " ");
+          return;
+        }
+        if (nc && IsOpeningPunct(nc) && prev_is_content) {
+          Replace(b, e, " ");
+          return;
+        }
+      }
+    }
+    if (!spaced) return;
+    if (o_.spacing && Text(Item{ItemKind::kSpace, static_cast<uint32_t>(b), static_cast<uint32_t>(e)}) != " ") {
+      Replace(b, e, " ");
+    } else {
+      Copy(b, e);
+    }
+  }
+
+  // Persian word spacing between two words separated by whitespace [b, e).
+  // Returns true when it emitted the separator (and maybe consumed words).
+  bool JoinWords(int prev, int next, size_t b, size_t e) {
+    const Item& pv = items_[prev];
+    const Item& nx = items_[next];
+    std::string_view p = Text(pv), n = Text(nx);
+    auto join = [&](bool zwnj_if_joining) {
+      Replace(b, e, zwnj_if_joining && JoinsAfter(pv) ? kZwnj : "");
+      return true;
+    };
+    // Two- and three-word joins of the data file.
+    if (JoinTable(prev, next)) return true;
+    if ((p == "می" || p == "نمی") && rules_.IsVerbAfterMi(StripZwnj(n))) return join(true);
+    // Preverb + می/نمی: بر می گردد → برمی‌گردد (the ZWNJ after می is added when
+    // the next word is emitted).
+    if (IsPreverb(p) && (StartsWith(n, "می") || StartsWith(n, "نمی"))) {
+      std::string_view rest = n.substr(StartsWith(n, "نمی") ? std::string_view("نمی").size()
+                                                            : std::string_view("می").size());
+      if (StartsWith(rest, kZwnj)) rest.remove_prefix(3);
+      if (rest.empty() && static_cast<size_t>(next + 2) < items_.size() &&
+          items_[next + 1].kind == ItemKind::kSpace && items_[next + 2].kind == ItemKind::kWord) {
+        rest = Text(items_[next + 2]);
+      }
+      if (rules_.IsPreverbOf(p, rest)) return join(false);
+    }
+    static constexpr std::string_view kPlural[] = {"ها", "های", "هایی", "هایم", "هایت", "هایش",
+                                                   "هایمان", "هایتان", "هایشان", "هامان", "هاتان", "هاشان",
+                                                   "هامون", "هاتون", "هاشون"};
+    for (std::string_view s : kPlural) {
+      if (n == s) return join(true);
+    }
+    if (n == "تر" || n == "ترین") return join(true);
+    char32_t last = LastLetter(pv.begin, pv.end);
+    if (last == U'ه') {
+      static constexpr std::string_view kClitics[] = {"ام", "ات", "اش", "ایم", "اید", "اند", "ای",
+                                                      "مان", "تان", "شان", "مون", "تون", "شون"};
+      for (std::string_view s : kClitics) {
+        if (n == s) return join(true);
+      }
+    }
+    if (p == "بی") return join(true);
+    if (rules_.IsBoundSuffix(n)) return join(true);
+    return false;
+  }
+
+  static std::string_view StripZwnj(std::string_view s) {
+    if (StartsWith(s, kZwnj)) s.remove_prefix(3);
+    return s;
+  }
+  static bool IsPreverb(std::string_view w) {
+    return w == "بر" || w == "در" || w == "باز" || w == "فرا" || w == "فرو" || w == "وا" || w == "ور";
+  }
+
+  bool JoinTable(int prev, int next) {
+    // Longest first: three words, then two.
+    for (int words = 3; words >= 2; --words) {
+      std::string spaced(Text(items_[prev]));
+      int k = next, taken = 1, last_item = prev;
+      while (taken < words && k < static_cast<int>(items_.size())) {
+        if (items_[k].kind != ItemKind::kWord) break;
+        spaced += ' ';
+        spaced += Text(items_[k]);
+        last_item = k;
+        ++taken;
+        if (taken < words) {
+          if (k + 2 >= static_cast<int>(items_.size()) || items_[k + 1].kind != ItemKind::kSpace) break;
+          k += 2;
+        }
+      }
+      if (taken != words) continue;
+      const std::string* joined = rules_.Join(spaced);
+      if (joined == nullptr) continue;
+      // The previous word was already emitted: replace from the end of it.
+      std::string_view first = Text(items_[prev]);
+      std::string_view rest = std::string_view(*joined);
+      if (!StartsWith(rest, first)) continue;
+      rest.remove_prefix(first.size());
+      Replace(items_[prev].end, items_[last_item].end, rest);
+      skip_until_ = items_[last_item].end;
+      return true;
+    }
+    return false;
+  }
+
+  void EmitItem(int k) {
+    const Item& it = items_[k];
+    switch (it.kind) {
+      case ItemKind::kWord:
+        EmitWord(k);
+        return;
+      case ItemKind::kNumber:
+        if (NextToLatin(k)) {
+          Copy(it.begin, it.end);  // "February 8, 2024" inside Persian text
+        } else {
+          EmitNumber(it);
+        }
+        return;
+      case ItemKind::kPunct:
+        EmitPunct(k);
+        return;
+      default:
+        Copy(it.begin, it.end);
+    }
+  }
+
+  // True when the nearest content item on either side (across spaces and
+  // commas) is a Latin token.
+  bool NextToLatin(int k) const {
+    for (int d : {-1, 1}) {
+      int m = k + d;
+      while (m >= 0 && m < static_cast<int>(items_.size()) &&
+             (items_[m].kind == ItemKind::kSpace ||
+              (items_[m].kind == ItemKind::kPunct && (CpAt(items_[m].begin) == ',' || CpAt(items_[m].begin) == '.')))) {
+        m += d;
+      }
+      if (m < 0 || m >= static_cast<int>(items_.size())) continue;
+      if (items_[m].kind == ItemKind::kProtected) return true;
+      if (items_[m].kind == ItemKind::kNumber && d < 0) {
+        // 8, 2024 after "February": follow the chain of numbers back.
+        int q = m - 1;
+        while (q >= 0 && (items_[q].kind == ItemKind::kSpace || items_[q].kind == ItemKind::kPunct)) --q;
+        if (q >= 0 && items_[q].kind == ItemKind::kProtected) return true;
+      }
+    }
+    return false;
+  }
+
+  void EmitNumber(const Item& it) {
+    NormalizerOptions::DigitStyle style = persian_ ? o_.persian_digits : o_.latin_digits;
+    // Digits glued to Latin letters belong to a Latin token and stay.
+    if (style == NormalizerOptions::DigitStyle::kKeep) {
+      Copy(it.begin, it.end);
+      return;
+    }
+    char32_t zero = style == NormalizerOptions::DigitStyle::kPersian       ? 0x06F0
+                    : style == NormalizerOptions::DigitStyle::kArabicIndic ? 0x0660
+                                                                           : '0';
+    size_t i = it.begin, run = it.begin;
+    while (i < it.end) {
+      size_t j = i;
+      char32_t c = DecodeUtf8(in_, &j);
+      int d = unicode::DigitValue(c);
+      if (d >= 0 && c != zero + static_cast<char32_t>(d)) {
+        Copy(run, i);
+        std::string s;
+        AppendUtf8(zero + d, &s);
+        Replace(i, j, s);
+        run = j;
+      }
+      i = j;
+    }
+    Copy(run, it.end);
+  }
+
+  void EmitPunct(int k) {
+    const Item& it = items_[k];
+    char32_t c = CpAt(it.begin);
+    if (persian_ && o_.persian_punctuation) {
+      auto neighbour_is_persian = [&]() {
+        for (int d : {-1, 1}) {
+          int m = k + d;
+          while (m >= 0 && m < static_cast<int>(items_.size()) && items_[m].kind == ItemKind::kSpace) m += d;
+          if (m >= 0 && m < static_cast<int>(items_.size()) && items_[m].kind == ItemKind::kWord) return true;
+        }
+        return false;
+      };
+      const char* replacement = nullptr;
+      if (c == ',' && neighbour_is_persian()) replacement = "،";
+      else if (c == ';' && neighbour_is_persian()) replacement = "؛";
+      else if (c == '?' && neighbour_is_persian()) replacement = "؟";
+      else if (c == '%' && k > 0 && items_[k - 1].kind == ItemKind::kNumber &&
+               o_.persian_digits == NormalizerOptions::DigitStyle::kPersian) {
+        replacement = "٪";
+      }
+      if (replacement != nullptr) {
+        Replace(it.begin, it.end, replacement);
+        return;
+      }
+    }
+    Copy(it.begin, it.end);
+  }
+
+  // Word-internal fixes: ZWNJ clean-up, repeated letters, می/نمی and plural
+  // ZWNJ, ezafe ه‌ی → ۀ. Emits the word with fine-grained offsets.
+  void EmitWord(int k) {
+    const Item& it = items_[k];
+    if (!persian_) {
+      Copy(it.begin, it.end);
+      return;
+    }
+    struct Cp {
+      char32_t c;
+      uint32_t b, e;
+    };
+    std::vector<Cp> cps;
+    for (size_t i = it.begin; i < it.end;) {
+      size_t at = i;
+      char32_t c = DecodeUtf8(in_, &i);
+      cps.push_back({c, static_cast<uint32_t>(at), static_cast<uint32_t>(i)});
+    }
+    // Edits: for each code point, keep / drop, and text to insert before it.
+    std::vector<bool> drop(cps.size(), false);
+    std::vector<std::string> insert_before(cps.size() + 1);
+    auto prev_kept_letter = [&](size_t idx) -> char32_t {
+      for (size_t m = idx; m-- > 0;) {
+        if (!drop[m] && !unicode::IsMark(cps[m].c)) return cps[m].c;
+      }
+      return 0;
+    };
+    if (o_.zwnj) {
+      for (size_t i = 0; i < cps.size(); ++i) {
+        if (cps[i].c != kZwnjCp) continue;
+        char32_t before = prev_kept_letter(i);
+        bool at_edge = before == 0 || i + 1 == cps.size();
+        bool doubled = i + 1 < cps.size() && cps[i + 1].c == kZwnjCp;
+        if (at_edge || doubled || !JoinsNext(before)) drop[i] = true;
+      }
+    }
+    if (o_.zwnj) {
+      // The copula stands apart after silent heh: شده‌است → شده است.
+      size_t nc = cps.size();
+      if (nc >= 6 && cps[nc - 5].c == U'ه' && cps[nc - 4].c == kZwnjCp && cps[nc - 3].c == U'ا' &&
+          cps[nc - 2].c == U'س' && cps[nc - 1].c == U'ت' && !drop[nc - 4]) {
+        drop[nc - 4] = true;
+        insert_before[nc - 3] = " ";
+      }
+    }
+    if (o_.reduce_repeats) {
+      for (size_t i = 2; i < cps.size(); ++i) {
+        if (IsArabicLetter(cps[i].c) && cps[i].c == cps[i - 1].c && cps[i].c == cps[i - 2].c) drop[i] = true;
+      }
+    }
+    // The kept text, to test prefixes and suffixes.
+    std::string kept;
+    std::vector<size_t> kept_index;  // byte offset in `kept` → cps index
+    for (size_t i = 0; i < cps.size(); ++i) {
+      if (drop[i]) continue;
+      for (uint32_t b = cps[i].b; b < cps[i].e; ++b) kept_index.push_back(i);
+      kept.append(in_.data() + cps[i].b, cps[i].e - cps[i].b);
+    }
+    kept_index.push_back(cps.size());
+    std::string_view w = kept;
+    if (o_.zwnj) {
+      // می/نمی (after an optional preverb) + verb: insert the ZWNJ.
+      std::string_view preverb;
+      size_t pre = 0;  // bytes before می, a ZWNJ after the preverb included
+      for (std::string_view pv : {"بر", "در", "باز", "فرا", "فرو", "وا", "ور"}) {
+        if (!StartsWith(w, pv)) continue;
+        std::string_view after = w.substr(pv.size());
+        if (StartsWith(after, kZwnj)) after.remove_prefix(3);
+        if (StartsWith(after, "می") || StartsWith(after, "نمی")) {
+          preverb = pv;
+          pre = w.size() - after.size();
+        }
+        break;
+      }
+      std::string_view after_pre = w.substr(pre);
+      for (std::string_view mi : {"نمی", "می"}) {
+        if (!StartsWith(after_pre, mi)) continue;
+        std::string_view rest = after_pre.substr(mi.size());
+        if (StartsWith(rest, kZwnj) || rest.empty()) break;
+        bool verb = (rules_.IsVerbAfterMi(rest) && !rules_.IsNotVerb(w.substr(pre))) ||
+                    (!preverb.empty() && rules_.IsPreverbOf(preverb, rest));
+        if (verb) {
+          insert_before[kept_index[pre + mi.size()]] = kZwnj;
+          // A ZWNJ between preverb and می goes: بر‌میدارم → برمی‌دارم.
+          if (pre > preverb.size()) drop[kept_index[preverb.size()]] = true;
+        }
+        break;
+      }
+      // Attached plural ها: ZWNJ after a joining letter (کتابها → کتاب‌ها).
+      static constexpr std::string_view kPlural[] = {"هایشان", "هایتان", "هایمان", "هاشان", "هاتان",
+                                                     "هامان", "هایی", "هایم", "هایت", "هایش", "های", "ها"};
+      for (std::string_view s : kPlural) {
+        if (!EndsWith(w, s)) continue;
+        std::string_view base = w.substr(0, w.size() - s.size());
+        if (base.empty() || EndsWith(base, kZwnj)) break;
+        size_t letters = 0;
+        for (unsigned char ch : base) letters += (ch & 0xC0) != 0x80;
+        if (letters < 2 || rules_.IsNotPlural(StrCat(base, "ها"))) break;
+        size_t b_idx = kept_index[base.size() - 1];
+        if (JoinsNext(cps[b_idx].c)) insert_before[kept_index[base.size()]] = kZwnj;
+        break;
+      }
+    }
+    if (o_.zwnj) {
+      // Attached superlative: قشنگترین → قشنگ‌ترین (a base of at least three
+      // letters ending in a joining letter; بهترین stays).
+      if (EndsWith(w, "ترین") && !EndsWith(w, StrCat(kZwnj, "ترین"))) {
+        std::string_view base = w.substr(0, w.size() - std::string_view("ترین").size());
+        size_t letters = 0;
+        for (unsigned char ch : base) letters += (ch & 0xC0) != 0x80;
+        if (letters >= 3 && JoinsNext(cps[kept_index[base.size() - 1]].c)) {
+          insert_before[kept_index[base.size()]] = kZwnj;
+        }
+      }
+      // Future tense written together: برخواهد گشت، خواهدگشت، بر‌نخواهد‌گشت →
+      // بر خواهد گشت. The auxiliary stands apart from the preverb and the stem.
+      SplitFuture(w, kept_index, cps.size(), &drop, &insert_before);
+    }
+    if (o_.ezafe_heh) {
+      // Ezafe written ه‌ی at the end of the word → ۀ.
+      if (EndsWith(w, StrCat("ه", kZwnj, "ی")) && w.size() > 7) {
+        size_t heh = kept_index[w.size() - 7];
+        drop[kept_index[w.size() - 5]] = true;  // the ZWNJ
+        drop[kept_index[w.size() - 2]] = true;  // the ی
+        EmitCps(cps, drop, insert_before, it, heh, "ۀ");
+        return;
+      }
+      // Ezafe written apart (خانه ی ما): the final ه, the space and the ی
+      // become ۀ.
+      if (EndsWith(w, "ه") && w.size() > 2 && static_cast<size_t>(k + 2) < items_.size() &&
+          items_[k + 1].kind == ItemKind::kSpace && items_[k + 2].kind == ItemKind::kWord &&
+          Text(items_[k + 2]) == "ی") {
+        EmitCps(cps, drop, insert_before, it, kept_index[w.size() - 2], "ۀ");
+        Replace(items_[k + 1].begin, items_[k + 2].end, "");
+        skip_until_ = items_[k + 2].end;
+        return;
+      }
+    }
+    EmitCps(cps, drop, insert_before, it, cps.size(), "");
+  }
+
+  // Finds خواه+ending (with an optional ن) inside `w` and puts spaces around
+  // it: before it when a preverb precedes, after it when a past stem follows.
+  void SplitFuture(std::string_view w, const std::vector<size_t>& kept_index, size_t ncps,
+                   std::vector<bool>* drop, std::vector<std::string>* insert_before) {
+    static constexpr std::string_view kAux[] = {"خواهیم", "خواهید", "خواهند", "خواهم", "خواهی", "خواهد"};
+    for (std::string_view aux : kAux) {
+      size_t at = w.find(aux);
+      if (at == std::string_view::npos) continue;
+      size_t start = at;
+      if (start >= 2 && w.substr(start - 2, 2) == "ن") start -= 2;  // نخواهد
+      std::string_view before = w.substr(0, start);
+      std::string_view after = w.substr(at + aux.size());
+      bool zwnj_before = EndsWith(before, kZwnj);
+      if (zwnj_before) before.remove_suffix(3);
+      bool zwnj_after = StartsWith(after, kZwnj);
+      if (zwnj_after) after.remove_prefix(3);
+      bool preverb = !before.empty() && IsPreverb(before);
+      bool stem = !after.empty() && rules_.IsPastStem(after);
+      if (!(before.empty() || preverb) || !(after.empty() || stem) || (before.empty() && after.empty())) continue;
+      if (preverb) {
+        if (zwnj_before) (*drop)[kept_index[before.size()]] = true;
+        (*insert_before)[kept_index[start]] = " ";
+      }
+      if (stem) {
+        size_t stem_at = at + aux.size() + (zwnj_after ? 3 : 0);
+        if (zwnj_after) (*drop)[kept_index[at + aux.size()]] = true;
+        if (stem_at < kept_index.size() && kept_index[stem_at] < ncps) (*insert_before)[kept_index[stem_at]] = " ";
+      }
+      return;
+    }
+  }
+
+  template <typename CpVec>
+  void EmitCps(const CpVec& cps, const std::vector<bool>& drop, const std::vector<std::string>& insert_before,
+               const Item& it, size_t replace_index, std::string_view replacement) {
+    size_t run = it.begin;
+    for (size_t i = 0; i < cps.size(); ++i) {
+      if (!insert_before[i].empty()) {
+        Copy(run, cps[i].b);
+        Replace(cps[i].b, cps[i].b, insert_before[i]);
+        run = cps[i].b;
+      }
+      if (i == replace_index) {
+        Copy(run, cps[i].b);
+        Replace(cps[i].b, cps[i].e, replacement);
+        run = cps[i].e;
+      } else if (drop[i]) {
+        Copy(run, cps[i].b);
+        Replace(cps[i].b, cps[i].e, "");
+        run = cps[i].e;
+      }
+    }
+    Copy(run, it.end);
+  }
+
+  std::string_view in_;
+  const bool persian_;
+  const NormalizerOptions& o_;
+  const PersianWordRules& rules_;
+  std::string* out_;
+  OffsetMapBuilder* map_;
+  std::vector<Item> items_;
+  size_t skip_until_ = 0;
+};
+
+}  // namespace
+
+void SpacingPass(std::string_view in, Language language, const NormalizerOptions& options,
+                 const PersianWordRules& rules, std::string* out, OffsetMapBuilder* map) {
+  out->reserve(out->size() + in.size() + in.size() / 16);
+  SpacingRun(in, language, options, rules, out, map).Run();
+}
+
+}  // namespace quotematch::internal

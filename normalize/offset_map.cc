@@ -1,0 +1,158 @@
+#include "normalize/offset_map.h"
+
+#include <algorithm>
+
+namespace quotematch {
+
+void OffsetMapBuilder::Copy(uint32_t in_begin, uint32_t in_len) {
+  if (in_len == 0) return;
+  if (!segments_.empty()) {
+    OffsetMap::Segment& last = segments_.back();
+    if (last.copy && last.in_end == in_begin && last.out_end == out_) {
+      last.in_end += in_len;
+      last.out_end += in_len;
+      out_ += in_len;
+      return;
+    }
+  }
+  segments_.push_back({out_, out_ + in_len, in_begin, in_begin + in_len, true});
+  out_ += in_len;
+}
+
+void OffsetMapBuilder::Replace(uint32_t in_begin, uint32_t in_len, uint32_t out_len) {
+  if (in_len == 0 && out_len == 0) return;
+  if (!segments_.empty()) {
+    OffsetMap::Segment& last = segments_.back();
+    // One input range expanding to several output characters, appended one
+    // at a time: extend the segment.
+    if (!last.copy && last.in_begin == in_begin && last.in_end == in_begin + in_len) {
+      last.out_end += out_len;
+      out_ += out_len;
+      return;
+    }
+    // Consecutive deletions merge.
+    if (!last.copy && out_len == 0 && last.out_begin == last.out_end && last.in_end == in_begin) {
+      last.in_end += in_len;
+      return;
+    }
+  }
+  segments_.push_back({out_, out_ + out_len, in_begin, in_begin + in_len, false});
+  out_ += out_len;
+}
+
+OffsetMap OffsetMapBuilder::Finish(uint32_t input_size) {
+  OffsetMap m;
+  m.segments_ = std::move(segments_);
+  m.input_size_ = input_size;
+  m.output_size_ = out_;
+  segments_.clear();
+  out_ = 0;
+  return m;
+}
+
+OffsetMap OffsetMap::Identity(uint32_t size) {
+  OffsetMapBuilder b;
+  b.Copy(0, size);
+  return b.Finish(size);
+}
+
+size_t OffsetMap::FindOut(uint32_t pos) const {
+  // First segment whose out_end > pos and that is non-empty.
+  auto it = std::upper_bound(segments_.begin(), segments_.end(), pos,
+                             [](uint32_t p, const Segment& s) { return p < s.out_end; });
+  while (it != segments_.end() && it->out_begin == it->out_end) ++it;
+  return static_cast<size_t>(it - segments_.begin());
+}
+
+Span OffsetMap::ToInput(Span out) const {
+  if (segments_.empty()) return Span{0, 0};
+  if (out.begin >= output_size_) return Span{input_size_, input_size_};
+  size_t i = FindOut(out.begin);
+  if (i >= segments_.size()) return Span{input_size_, input_size_};
+  const Segment& first = segments_[i];
+  uint32_t begin = first.copy ? first.in_begin + (out.begin - first.out_begin) : first.in_begin;
+  if (out.end <= out.begin) return Span{begin, begin};
+  uint32_t last_pos = std::min(out.end, output_size_) - 1;
+  size_t j = FindOut(last_pos);
+  if (j >= segments_.size()) j = segments_.size() - 1;
+  const Segment& last = segments_[j];
+  uint32_t end = last.copy ? last.in_begin + (last_pos - last.out_begin) + 1 : last.in_end;
+  return Span{begin, std::max(begin, end)};
+}
+
+Span OffsetMap::ToOutput(Span in) const {
+  if (segments_.empty()) return Span{0, 0};
+  // First segment whose input range ends after in.begin (or contains it).
+  auto lo = std::lower_bound(segments_.begin(), segments_.end(), in.begin,
+                             [](const Segment& s, uint32_t p) { return s.in_end <= p; });
+  if (lo == segments_.end()) return Span{output_size_, output_size_};
+  uint32_t begin = lo->copy && in.begin >= lo->in_begin ? lo->out_begin + (in.begin - lo->in_begin)
+                                                        : lo->out_begin;
+  if (in.end <= in.begin) return Span{begin, begin};
+  auto hi = std::lower_bound(segments_.begin(), segments_.end(), in.end,
+                             [](const Segment& s, uint32_t p) { return s.in_end < p; });
+  if (hi == segments_.end()) --hi;
+  uint32_t end = hi->copy && in.end <= hi->in_end && in.end >= hi->in_begin
+                     ? hi->out_begin + (in.end - hi->in_begin)
+                     : hi->out_end;
+  return Span{begin, std::max(begin, end)};
+}
+
+OffsetMap OffsetMap::Compose(const OffsetMap& first, const OffsetMap& second) {
+  // second: out → mid; first: mid → original.
+  OffsetMap result;
+  result.input_size_ = first.input_size_;
+  result.output_size_ = second.output_size_;
+  auto& out = result.segments_;
+  out.reserve(first.segments_.size() + second.segments_.size());
+  auto push = [&out](Segment s) {
+    if (!out.empty()) {
+      Segment& last = out.back();
+      if (s.copy && last.copy && last.out_end == s.out_begin && last.in_end == s.in_begin) {
+        last.out_end = s.out_end;
+        last.in_end = s.in_end;
+        return;
+      }
+      // Pieces of one replaced input range stay one segment.
+      if (!s.copy && !last.copy && last.in_begin == s.in_begin && last.in_end == s.in_end &&
+          last.out_end == s.out_begin) {
+        last.out_end = s.out_end;
+        return;
+      }
+    }
+    out.push_back(s);
+  };
+  size_t f = 0;  // index into first, advanced monotonically
+  for (const Segment& s : second.segments_) {
+    if (!s.copy) {
+      Span orig = s.in_end > s.in_begin ? first.ToInput({s.in_begin, s.in_end})
+                                        : first.ToInput({s.in_begin, s.in_begin});
+      push({s.out_begin, s.out_end, orig.begin, orig.end, false});
+      continue;
+    }
+    // A copied middle range: split it along the segments of `first`.
+    uint32_t mid = s.in_begin, outp = s.out_begin;
+    while (mid < s.in_end) {
+      while (f < first.segments_.size() && first.segments_[f].out_end <= mid) ++f;
+      if (f >= first.segments_.size()) break;
+      const Segment& g = first.segments_[f];
+      if (g.out_begin == g.out_end) {  // a deletion in the first pass
+        ++f;
+        continue;
+      }
+      uint32_t piece_end = std::min(s.in_end, g.out_end);
+      uint32_t len = piece_end - mid;
+      if (g.copy) {
+        uint32_t in = g.in_begin + (mid - g.out_begin);
+        push({outp, outp + len, in, in + len, true});
+      } else {
+        push({outp, outp + len, g.in_begin, g.in_end, false});
+      }
+      mid = piece_end;
+      outp += len;
+    }
+  }
+  return result;
+}
+
+}  // namespace quotematch

@@ -1,0 +1,83 @@
+// File: normalize/persian_rules.h
+//
+// The word lists behind Persian word spacing, compiled once from data:
+//   verb forms    data/lexicon/fa_verbs.tsv: every present/past stem with its
+//                 personal endings, so that می/نمی join only real verbs
+//                 (می‌روم) and never ماه می or میز;
+//   joins         data/normalize/fa_joins.tsv: words written apart that
+//                 standard spelling writes as one;
+//   bound parts   data/normalize/fa_bound_suffixes.txt: second elements of
+//                 compounds (گذار، کننده، آلود);
+//   not plurals   data/normalize/fa_not_plural.txt: words ending in ها that
+//                 are not plurals (تنها).
+//
+//   const PersianWordRules& r = PersianWordRules::Default();
+//   r.IsVerbAfterMi("روم");   // true
+//
+// Immutable and thread-safe after Load().
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+
+namespace quotematch {
+
+struct PersianWordData {
+  std::string_view verbs;            // data/lexicon/fa_verbs.tsv
+  std::string_view joins;            // data/normalize/fa_joins.tsv
+  std::string_view bound_suffixes;   // data/normalize/fa_bound_suffixes.txt
+  std::string_view not_plural;       // data/normalize/fa_not_plural.txt
+  std::string_view not_verbs;        // data/normalize/fa_not_verbs.txt
+};
+
+class PersianWordRules {
+ public:
+  static absl::StatusOr<std::unique_ptr<PersianWordRules>> Load(const PersianWordData& data);
+  static const PersianWordRules& Default();
+
+  // True when `rest` (what follows می/نمی) is a verb stem with a personal
+  // ending: روم، رفتم، گوید، خونم (colloquial).
+  bool IsVerbAfterMi(std::string_view rest) const;
+  // True for a word written with می attached that is not a verb (میلاد).
+  bool IsNotVerb(std::string_view word) const;
+  // True for بر، در، باز، فرا، فرو، وا، ور followed by a simple verb that
+  // exists with that preverb (بر + گشتن → برگشتن).
+  bool IsPreverbOf(std::string_view preverb, std::string_view verb_rest) const;
+  bool IsBoundSuffix(std::string_view word) const;
+  // True for the past stem of a known verb (گشت، رفت).
+  bool IsPastStem(std::string_view word) const;
+  bool IsNotPlural(std::string_view word) const;
+  // The standard spelling of `words` joined by single spaces (2 or 3 words),
+  // or nullptr.
+  const std::string* Join(std::string_view spaced) const;
+
+  size_t verb_count() const { return verb_count_; }
+  size_t verb_form_count() const { return verb_forms_.size(); }
+
+  struct Verb {
+    std::string infinitive, past, present;
+    std::vector<std::string> colloquial;
+  };
+  const std::vector<Verb>& verbs() const { return verbs_; }
+
+ private:
+  PersianWordRules() = default;
+  std::vector<Verb> verbs_;
+  size_t verb_count_ = 0;
+  absl::flat_hash_set<std::string> verb_forms_;
+  // preverb → set of verb forms (after می) of verbs that take it
+  absl::flat_hash_map<std::string, absl::flat_hash_set<std::string>> preverb_forms_;
+  absl::flat_hash_set<std::string> bound_;
+  absl::flat_hash_set<std::string> past_stems_;
+  absl::flat_hash_set<std::string> not_plural_;
+  absl::flat_hash_set<std::string> not_verbs_;
+  absl::flat_hash_map<std::string, std::string> joins_;
+};
+
+}  // namespace quotematch
