@@ -41,7 +41,7 @@ size_t FirstInvalidUtf8(std::string_view text) {
   return std::string_view::npos;
 }
 
-char32_t DecodeUtf8(std::string_view text, size_t* pos) {
+char32_t DecodeUtf8Slow(std::string_view text, size_t* pos) {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   size_t i = *pos;
   unsigned char c = s[i];

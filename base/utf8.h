@@ -24,7 +24,22 @@ size_t FirstInvalidUtf8(std::string_view text);
 
 // Decodes the code point at `*pos` and advances `*pos` past it. Returns
 // U+FFFD (advancing one byte) on an invalid or truncated sequence.
-char32_t DecodeUtf8(std::string_view text, size_t* pos);
+char32_t DecodeUtf8Slow(std::string_view text, size_t* pos);
+inline char32_t DecodeUtf8(std::string_view text, size_t* pos) {
+  const size_t i = *pos;
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const unsigned char c = s[i];
+  if (c < 0x80) {
+    *pos = i + 1;
+    return c;
+  }
+  // Two-byte sequences (Arabic script, Latin-1) are the common case.
+  if ((c & 0xE0) == 0xC0 && i + 1 < text.size() && (s[i + 1] & 0xC0) == 0x80) {
+    *pos = i + 2;
+    return (static_cast<char32_t>(c & 0x1F) << 6) | (s[i + 1] & 0x3F);
+  }
+  return DecodeUtf8Slow(text, pos);
+}
 
 // Appends the UTF-8 encoding of `c` to `out`.
 void AppendUtf8(char32_t c, std::string* out);

@@ -155,8 +155,8 @@ void TextAnalyzer::Tokenize(NormalizedText* t) const {
     if (is_word[i]) {
       emit(b, e, unicode::DigitValue(first) >= 0 ? TokenKind::kNumber : TokenKind::kWord);
     } else if (!unicode::IsWhitespace(first) && first != 0x200C) {
-      emit(b, e, unicode::IsPunctuation(first) && first != '#' && first != '@' ? TokenKind::kPunctuation
-                                                                                : TokenKind::kSymbol);
+      emit(b, e, unicode::IsSymbol(first) || !unicode::IsPunctuation(first) ? TokenKind::kSymbol
+                                                                            : TokenKind::kPunctuation);
     }
   }
 }

@@ -85,6 +85,7 @@ absl::StatusOr<std::unique_ptr<PersianWordRules>> PersianWordRules::Load(const P
   RETURN_IF_ERROR(ForEachTsvRecord(data.joins, "fa_joins.tsv", 2, 2, [&](const TsvRecord& rec) {
     size_t words = Split(rec.fields[0], ' ', true).size();
     if (words < 2 || words > 3) return rec.Error("a join has 2 or 3 words");
+    r->join_starts_.insert(std::string(Split(rec.fields[0], ' ', true)[0]));
     if (!r->joins_.emplace(std::string(rec.fields[0]), std::string(rec.fields[1])).second) {
       return rec.Error("duplicate join");
     }

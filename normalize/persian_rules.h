@@ -25,6 +25,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "base/strings.h"
 
 namespace quotematch {
 
@@ -56,6 +57,8 @@ class PersianWordRules {
   // The standard spelling of `words` joined by single spaces (2 or 3 words),
   // or nullptr.
   const std::string* Join(std::string_view spaced) const;
+  // True when some join starts with `word`.
+  bool IsJoinStart(std::string_view word) const { return join_starts_.contains(AsAbsl(word)); }
 
   size_t verb_count() const { return verb_count_; }
   size_t verb_form_count() const { return verb_forms_.size(); }
@@ -78,6 +81,7 @@ class PersianWordRules {
   absl::flat_hash_set<std::string> not_plural_;
   absl::flat_hash_set<std::string> not_verbs_;
   absl::flat_hash_map<std::string, std::string> joins_;
+  absl::flat_hash_set<std::string> join_starts_;
 };
 
 }  // namespace quotematch

@@ -107,6 +107,12 @@ bool IsPunctuation(char32_t c) {
          (U_GET_GC_MASK(static_cast<UChar32>(c)) & (U_GC_S_MASK)) != 0;
 }
 
+bool IsSymbol(char32_t c) {
+  if (c < 0x80) return c == '$' || c == '+' || c == '<' || c == '=' || c == '>' || c == '^' || c == '`' ||
+                       c == '|' || c == '~';
+  return (U_GET_GC_MASK(static_cast<UChar32>(c)) & U_GC_S_MASK) != 0;
+}
+
 int DigitValue(char32_t c) {
   if (c >= '0' && c <= '9') return static_cast<int>(c - '0');
   if (c < 0x80) return -1;

@@ -35,7 +35,8 @@ bool IsLetter(char32_t c);
 bool IsMark(char32_t c);
 bool IsUpper(char32_t c);
 bool IsWhitespace(char32_t c);
-bool IsPunctuation(char32_t c);
+bool IsPunctuation(char32_t c);  // punctuation or symbol
+bool IsSymbol(char32_t c);       // symbols only (math, currency, emoji)
 // Decimal digit value 0–9 of `c` in any script, or -1.
 int DigitValue(char32_t c);
 // True for letters of the Arabic script blocks.

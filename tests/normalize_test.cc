@@ -5,6 +5,7 @@
 
 #include "base/strings.h"
 #include "base/utf8.h"
+#include "normalize/analysis.h"
 #include "normalize/char_rules.h"
 #include "normalize/normalizer.h"
 #include "normalize/sentences.h"
@@ -141,6 +142,214 @@ TEST(NormalizerTest, OffsetMapsValidOnRandomInput) {
       EXPECT_LE(all.end, s.size());
     }
   }
+}
+
+
+// One row per documented operation (docs/normalization.md); input → display.
+TEST(NormalizerTest, PersianOperations) {
+  struct Case {
+    const char* op;
+    const char* input;
+    const char* display;
+  } cases[] = {
+      {"arabic yeh/kaf", "علي و كتاب", "علی و کتاب"},
+      {"alef maksura", "مصطفى", "مصطفی"},
+      {"teh marbuta", "سایة", "سایه"},
+      {"heh goal hamza", "خانۂ", "خانۀ"},
+      {"hamza kept", "رأس مؤلف رئیس جزء", "رأس مؤلف رئیس جزء"},
+      {"tatweel", "مـــلت", "ملت"},
+      {"presentation forms", "ﻛﺘﺎﺏ ﺁﺏ", "کتاب آب"},
+      {"lam-alef ligature", "ﻻ", "لا"},
+      {"allah ligature", "ﷲ", "الله"},
+      {"rial sign", "۵۰ ﷼", "۵۰ ریال"},
+      {"bismillah", "﷽", "بسم الله الرحمن الرحیم"},
+      {"other-language look-alikes", "ۿدف ڪمک", "هدف کمک"},
+      {"diacritics kept", "مُحَمَّد", "مُحَمَّد"},
+      {"arabic-indic digits", "٤٥٦", "۴۵۶"},
+      {"ascii digits in persian", "سال 1402", "سال ۱۴۰۲"},
+      {"decimal kept whole", "۲۴٫۵ درصد", "۲۴٫۵ درصد"},
+      {"thousands kept whole", "۸۲۰٬۰۰۰ نفر", "۸۲۰٬۰۰۰ نفر"},
+      {"comma thousands", "1,200 نفر", "۱,۲۰۰ نفر"},
+      {"latin token digits", "فایل Image2.jpg و COVID-19", "فایل Image2.jpg و COVID-19"},
+      {"url intact", "سایت https://example.com/a?b=1 را", "سایت https://example.com/a?b=1 را"},
+      {"email mention hashtag", "به info@example.org و @user و #خبر_فوری", "به info@example.org و @user و #خبر_فوری"},
+      {"mi spaced", "می روم", "می‌روم"},
+      {"nami attached", "نمیدانم", "نمی‌دانم"},
+      {"mi colloquial", "میخونم", "می‌خونم"},
+      {"mi not verb", "ماه می آمد", "ماه می آمد"},
+      {"mi in noun", "میز و میدان و میلاد", "میز و میدان و میلاد"},
+      {"preverb mi", "بر می گردد", "برمی‌گردد"},
+      {"preverb zwnj", "بر‌میدارم", "برمی‌دارم"},
+      {"plural spaced", "کتاب ها", "کتاب‌ها"},
+      {"plural attached", "کتابهایش", "کتاب‌هایش"},
+      {"plural after non-joining", "دوقلو های", "دوقلوهای"},
+      {"no zwnj after non-joining", "بندرها", "بندرها"},
+      {"not a plural", "تنها و تنهایی", "تنها و تنهایی"},
+      {"tar spaced", "بزرگ تر", "بزرگ‌تر"},
+      {"tar after non-joining", "بعد تر", "بعدتر"},
+      {"tarin attached", "قشنگترین", "قشنگ‌ترین"},
+      {"tarin short base", "بهترین", "بهترین"},
+      {"clitic after heh", "رفته اند", "رفته‌اند"},
+      {"indefinite after heh", "خانه ای", "خانه‌ای"},
+      {"copula after heh", "شده‌است", "شده است"},
+      {"bi prefix", "بی دلیل", "بی‌دلیل"},
+      {"bound compound", "بنیان گذار", "بنیان‌گذار"},
+      {"bound compound non-joining", "کار آفرین", "کارآفرین"},
+      {"join table", "هم زمان", "هم‌زمان"},
+      {"future split", "او برخواهد گشت.", "او بر خواهد گشت."},
+      {"ezafe spaced", "خانه ی ما", "خانۀ ما"},
+      {"ezafe zwnj", "خانه‌ی ما", "خانۀ ما"},
+      {"zwnj after non-joining", "در‌آن", "درآن"},
+      {"zwnj doubled", "می‌‌روم", "می‌روم"},
+      {"zwnj at edge", "این‌ یک", "این یک"},
+      {"repeated letters", "سلاممممم", "سلامم"},
+      {"digits not repeated letters", "۱۰۰۰۰", "۱۰۰۰۰"},
+      {"space before punctuation", "کار ما بوده ؟!", "کار ما بوده؟!"},
+      {"space after punctuation", "سلام!چطوری؟", "سلام! چطوری؟"},
+      {"guillemets", "شرکت « گوگل »اعلام کرد .", "شرکت «گوگل» اعلام کرد."},
+      {"persian comma", "سلام, دنیا", "سلام، دنیا"},
+      {"persian question", "کجاست?", "کجاست؟"},
+      {"percent after persian number", "۲۰%", "۲۰٪"},
+      {"whitespace", "  این   یک\n\n\nجمله  ", "این یک\n\nجمله"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.op);
+    std::string input = c.input;
+    // \n in the table means a newline.
+    for (size_t at; (at = input.find("\\n")) != std::string::npos;) input.replace(at, 2, "\n");
+    std::string want = c.display;
+    for (size_t at; (at = want.find("\\n")) != std::string::npos;) want.replace(at, 2, "\n");
+    NormalizedText t = Norm(input, Language::kPersian);
+    EXPECT_EQ(t.display, want);
+    ExpectValidMaps(input, t);
+  }
+}
+
+TEST(NormalizerTest, KeyFoldsSpellingVariants) {
+  // Variants of one word meet in the key.
+  const char* variants[][2] = {
+      {"می‌روم", "میروم"}, {"می روم", "میروم"}, {"تأکید", "تاکید"}, {"مسئله", "مسيله"},
+      {"خانۀ", "خانه"},     {"رئیس‌جمهور", "رئيس جمهور"},
+  };
+  for (auto& v : variants) {
+    SCOPED_TRACE(v[0]);
+    EXPECT_EQ(StrJoin({Norm(v[0], Language::kPersian).key}, ""),
+              StrJoin({Norm(v[1], Language::kPersian).key}, ""));
+  }
+}
+
+TEST(NormalizerTest, EnglishKey) {
+  struct Case {
+    const char* input;
+    const char* key;
+  } cases[] = {
+      {"Iran's minister", "iran minister"},
+      {"The ministers' letter", "the ministers letter"},
+      {"We don't know", "we do not know"},
+      {"It won't happen", "it will not happen"},
+      {"it's clear; they're here; we've said; I'll go; I'm sure; he'd say",
+       "it is clear; they are here; we have said; i will go; i am sure; he would say"},
+      {"“Quoted” — dash – en", "\"quoted\" - dash - en"},
+      {"soft\u00ADhyphen zero\u200Bwidth", "softhyphen zerowidth"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.input);
+    std::string input = c.input;
+    for (auto [from, to] : {std::pair<std::string, std::string>{"\\u00AD", "\xC2\xAD"}, {"\\u200B", "\xE2\x80\x8B"}}) {
+      for (size_t at; (at = input.find(from)) != std::string::npos;) input.replace(at, from.size(), to);
+    }
+    NormalizedText t = Norm(input, Language::kEnglish);
+    EXPECT_EQ(t.key, c.key);
+    ExpectValidMaps(input, t);
+  }
+}
+
+TEST(AnalysisTest, TokensKeepZwnjWordsWholeAndClassify) {
+  std::string text = "او می‌رود https://x.org و info@x.org @ali #خبر ۲۴٫۵ 😀";
+  NormalizedText t = Norm(text, Language::kPersian);
+  std::vector<std::pair<std::string, TokenKind>> got;
+  for (const Token& tok : t.tokens) got.emplace_back(text.substr(tok.original.begin, tok.original.size()), tok.kind);
+  std::vector<std::pair<std::string, TokenKind>> want = {
+      {"او", TokenKind::kWord},        {"می‌رود", TokenKind::kWord},          {"https://x.org", TokenKind::kUrl},
+      {"و", TokenKind::kWord},         {"info@x.org", TokenKind::kEmail},     {"@ali", TokenKind::kMention},
+      {"#خبر", TokenKind::kHashtag},   {"۲۴٫۵", TokenKind::kNumber},          {"😀", TokenKind::kSymbol}};
+  EXPECT_EQ(got, want);
+  EXPECT_DOUBLE_EQ(t.tokens[7].number, 24.5);
+}
+
+TEST(AnalysisTest, NumberWordsBecomeValues) {
+  struct Case {
+    const char* text;
+    Language lang;
+    double value;
+  } cases[] = {
+      {"ده نفر", Language::kPersian, 10},
+      {"بیست و پنج نفر", Language::kPersian, 25},
+      {"دو میلیون تومان", Language::kPersian, 2000000},
+      {"۲۴ هزار نفر", Language::kPersian, 24000},
+      {"سه هزار و دویست و دوازده", Language::kPersian, 3212},
+      {"یک میلیون و سی هزار", Language::kPersian, 1030000},
+      {"پنجمین دوره", Language::kPersian, 5},
+      {"ten people", Language::kEnglish, 10},
+      {"2.5 million people", Language::kEnglish, 2500000},
+      {"twenty-five", Language::kEnglish, 25},
+      {"three hundred and twenty", Language::kEnglish, 320},
+      {"1,200 tons", Language::kEnglish, 1200},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.text);
+    NormalizedText t = Norm(c.text, c.lang);
+    ASSERT_FALSE(t.quantities.empty());
+    EXPECT_DOUBLE_EQ(t.quantities[0].value, c.value);
+  }
+  // A lone نه is "no", not nine.
+  EXPECT_TRUE(Norm("نه، نمی‌آیم", Language::kPersian).quantities.empty());
+}
+
+TEST(AnalysisTest, SolarHijriAndGregorianDatesMeet) {
+  struct Case {
+    const char* text;
+    Language lang;
+    int y, m, d;
+  } cases[] = {
+      {"روز ۱۹ بهمن ۱۴۰۲ گفت", Language::kPersian, 2024, 2, 8},
+      {"۱۹ بهمن‌ماه ۱۴۰۲", Language::kPersian, 2024, 2, 8},
+      {"۸ فوریه ۲۰۲۴", Language::kPersian, 2024, 2, 8},
+      {"on February 8, 2024 he said", Language::kEnglish, 2024, 2, 8},
+      {"8 February 2024", Language::kEnglish, 2024, 2, 8},
+      {"Feb. 8, 2024", Language::kEnglish, 2024, 2, 8},
+      {"۱ فروردین ۱۴۰۳", Language::kPersian, 2024, 3, 20},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.text);
+    NormalizedText t = Norm(c.text, c.lang);
+    ASSERT_EQ(t.dates.size(), 1u);
+    EXPECT_EQ(t.dates[0].year, c.y);
+    EXPECT_EQ(t.dates[0].month, c.m);
+    EXPECT_EQ(t.dates[0].day, c.d);
+  }
+  EXPECT_TRUE(Norm("مهر او", Language::kPersian).dates.empty());
+  EXPECT_TRUE(Norm("You may go", Language::kEnglish).dates.empty());
+}
+
+TEST(OffsetMapTest, ComposeAndInvert) {
+  OffsetMapBuilder a;  // "abXcd" → "abYYcd": X replaced by two bytes
+  a.Copy(0, 2);
+  a.Replace(2, 1, 2);
+  a.Copy(3, 2);
+  OffsetMap first = a.Finish(5);
+  OffsetMapBuilder b;  // drop the first byte of the middle string
+  b.Replace(0, 1, 0);
+  b.Copy(1, 5);
+  OffsetMap second = b.Finish(6);
+  OffsetMap both = OffsetMap::Compose(first, second);
+  EXPECT_EQ(both.output_size(), 5u);
+  EXPECT_EQ(both.ToInput({0, 1}), (Span{1, 2}));  // "b"
+  EXPECT_EQ(both.ToInput({1, 3}), (Span{2, 3}));  // "YY" ← "X"
+  EXPECT_EQ(both.ToInput({1, 2}), (Span{2, 3}));  // half of YY ← X
+  EXPECT_EQ(both.ToInput({3, 5}), (Span{3, 5}));
+  EXPECT_EQ(both.ToOutput({2, 3}), (Span{1, 3}));
+  EXPECT_EQ(both.ToOutput({0, 1}).size(), 0u);  // deleted
 }
 
 TEST(CharRulesTest, EmbeddedTableLoads) {

@@ -111,7 +111,12 @@ void CharPass(std::string_view in, const CharTable& table, bool nfkc, std::strin
       flush(i);
       const std::string& r = table.Replacement(a);
       out->append(r);
-      map->Replace(static_cast<uint32_t>(i), static_cast<uint32_t>(j - i), static_cast<uint32_t>(r.size()));
+      // One character replaced by one of the same length keeps byte positions.
+      if (r.size() == j - i && Utf8SequenceLength(static_cast<unsigned char>(r[0])) == r.size()) {
+        map->Copy(static_cast<uint32_t>(i), static_cast<uint32_t>(j - i));
+      } else {
+        map->Replace(static_cast<uint32_t>(i), static_cast<uint32_t>(j - i), static_cast<uint32_t>(r.size()));
+      }
       run = j;
     }
     i = j;

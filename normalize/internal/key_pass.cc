@@ -61,13 +61,13 @@ class KeyRun {
       }
       size_t j = i;
       char32_t c = DecodeUtf8(in_, &j);
-      if (c >= 0x80 && unicode::IsWhitespace(c)) {
+      if (c >= 0x80 && IsSpaceCp(c)) {
         Whitespace(i);
         i = ws_end_;
         continue;
       }
       uint16_t a = table_.Action(c);
-      if (a != 0) Replace(i, j, table_.Replacement(a));
+      if (a != 0) Replace(i, j, table_.Replacement(a), /*single_char=*/true);
       i = j;
     }
     Flush(n);
@@ -83,10 +83,16 @@ class KeyRun {
     }
     run_ = end;
   }
-  void Replace(size_t b, size_t e, std::string_view text) {
+  // A replacement of the same length keeps byte positions: it is recorded
+  // as a copy (ي→ی، uppercase→lowercase), so the map stays small.
+  void Replace(size_t b, size_t e, std::string_view text, bool single_char = false) {
     Flush(b);
     out_->append(text);
-    map_->Replace(static_cast<uint32_t>(b), static_cast<uint32_t>(e - b), static_cast<uint32_t>(text.size()));
+    if (single_char && text.size() == e - b) {
+      map_->Copy(static_cast<uint32_t>(b), static_cast<uint32_t>(e - b));
+    } else {
+      map_->Replace(static_cast<uint32_t>(b), static_cast<uint32_t>(e - b), static_cast<uint32_t>(text.size()));
+    }
     run_ = e;
   }
 
@@ -97,7 +103,7 @@ class KeyRun {
     while (e < in_.size()) {
       size_t m = e;
       char32_t c = DecodeUtf8(in_, &m);
-      if (!unicode::IsWhitespace(c)) break;
+      if (!IsSpaceCp(c)) break;
       e = m;
     }
     ws_end_ = e;
@@ -111,14 +117,9 @@ class KeyRun {
   // A Latin word starting at `b`: letters (folded) and an apostrophe clitic.
   size_t LatinWord(size_t b) {
     size_t i = b;
-    while (i < in_.size() && IsAsciiLetter(static_cast<unsigned char>(in_[i]))) {
-      unsigned char c = static_cast<unsigned char>(in_[i]);
-      if (c >= 'A' && c <= 'Z') {
-        char lower = static_cast<char>(c + 32);
-        Replace(i, i + 1, std::string_view(&lower, 1));
-      }
-      ++i;
-    }
+    // Upper-case ASCII is folded in place at the end of the pass (same
+    // length, so the offset map stays a copy).
+    while (i < in_.size() && IsAsciiLetter(static_cast<unsigned char>(in_[i]))) ++i;
     // Apostrophe + letters: a clitic?
     if (i < in_.size()) {
       size_t j = i;
@@ -168,8 +169,13 @@ class KeyRun {
 
 void KeyPass(std::string_view display, const CharTable& key_table, Language language,
              std::string* out, OffsetMapBuilder* map) {
+  const size_t start = out->size();
   KeyRun run(display, key_table, out, map);
   run.Run();
+  for (size_t i = start; i < out->size(); ++i) {
+    char& c = (*out)[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  }
 }
 
 }  // namespace quotematch::internal

@@ -60,6 +60,12 @@ struct ProtectedSpan {
 std::vector<ProtectedSpan> FindProtected(std::string_view text);
 
 // Letter classes used by the passes.
+// Unicode White_Space, without calling ICU.
+inline bool IsSpaceCp(char32_t c) {
+  if (c < 0x80) return c == ' ' || (c >= 0x09 && c <= 0x0D);
+  return c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 ||
+         c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
+}
 bool IsArabicLetter(char32_t c);
 bool JoinsNext(char32_t c);  // an Arabic-script letter that connects to the following one
 

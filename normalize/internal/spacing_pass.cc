@@ -211,17 +211,27 @@ class SpacingRun {
       }
       size_t j = i;
       char32_t c = DecodeUtf8(in_, &j);
-      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' ||
-          (c >= 0x80 && unicode::IsWhitespace(c))) {
+      if (IsArabicLetter(c) || (c == kZwnjCp) || (unicode::IsMark(c) && !items_.empty() &&
+                                                    items_.back().kind == ItemKind::kWord &&
+                                                    items_.back().end == i)) {
+        size_t end = j;
+        while (end < n) {
+          size_t m = end;
+          char32_t d = DecodeUtf8(in_, &m);
+          if (!(IsArabicLetter(d) || d == kZwnjCp || (d >= 0x0300 && unicode::IsMark(d)))) break;
+          end = m;
+        }
+        items_.push_back({ItemKind::kWord, static_cast<uint32_t>(i), static_cast<uint32_t>(end)});
+        i = end;
+        continue;
+      }
+      if (IsSpaceCp(c)) {
         int newlines = c == '\n';
         size_t end = j;
         while (end < n) {
           size_t m = end;
           char32_t d = DecodeUtf8(in_, &m);
-          if (!(d == ' ' || d == '\t' || d == '\n' || d == '\r' || d == '\f' || d == '\v' ||
-                (d >= 0x80 && unicode::IsWhitespace(d)))) {
-            break;
-          }
+          if (!IsSpaceCp(d)) break;
           newlines += d == '\n';
           end = m;
         }
@@ -250,20 +260,6 @@ class SpacingRun {
           break;
         }
         items_.push_back({ItemKind::kNumber, static_cast<uint32_t>(i), static_cast<uint32_t>(end)});
-        i = end;
-        continue;
-      }
-      if (IsArabicLetter(c) || (c == kZwnjCp) || (unicode::IsMark(c) && !items_.empty() &&
-                                                    items_.back().kind == ItemKind::kWord &&
-                                                    items_.back().end == i)) {
-        size_t end = j;
-        while (end < n) {
-          size_t m = end;
-          char32_t d = DecodeUtf8(in_, &m);
-          if (!(IsArabicLetter(d) || d == kZwnjCp || unicode::IsMark(d) || d == 0x0654)) break;
-          end = m;
-        }
-        items_.push_back({ItemKind::kWord, static_cast<uint32_t>(i), static_cast<uint32_t>(end)});
         i = end;
         continue;
       }
@@ -341,7 +337,10 @@ class SpacingRun {
     };
     // Two- and three-word joins of the data file.
     if (JoinTable(prev, next)) return true;
-    if ((p == "می" || p == "نمی") && rules_.IsVerbAfterMi(StripZwnj(n))) return join(true);
+    // می after ماه or a day number is the month May (ماه می، ۱۵ می), not the
+    // verbal prefix.
+    const bool may = p == "می" && prev > 0 && PreviousWordIs(prev, "ماه");
+    if ((p == "می" || p == "نمی") && !may && rules_.IsVerbAfterMi(StripZwnj(n))) return join(true);
     // Preverb + می/نمی: بر می گردد → برمی‌گردد (the ZWNJ after می is added when
     // the next word is emitted).
     if (IsPreverb(p) && (StartsWith(n, "می") || StartsWith(n, "نمی"))) {
@@ -374,6 +373,15 @@ class SpacingRun {
     return false;
   }
 
+  // True when the content item before `k` (across one space) is the word
+  // `word` or a number.
+  bool PreviousWordIs(int k, std::string_view word) const {
+    int m = k - 1;
+    while (m >= 0 && items_[m].kind == ItemKind::kSpace) --m;
+    if (m < 0) return false;
+    return items_[m].kind == ItemKind::kNumber || (items_[m].kind == ItemKind::kWord && Text(items_[m]) == word);
+  }
+
   static std::string_view StripZwnj(std::string_view s) {
     if (StartsWith(s, kZwnj)) s.remove_prefix(3);
     return s;
@@ -383,6 +391,7 @@ class SpacingRun {
   }
 
   bool JoinTable(int prev, int next) {
+    if (!rules_.IsJoinStart(Text(items_[prev]))) return false;
     // Longest first: three words, then two.
     for (int words = 3; words >= 2; --words) {
       std::string spaced(Text(items_[prev]));
@@ -513,9 +522,43 @@ class SpacingRun {
 
   // Word-internal fixes: ZWNJ clean-up, repeated letters, می/نمی and plural
   // ZWNJ, ezafe ه‌ی → ۀ. Emits the word with fine-grained offsets.
+  // True when a word may need a word-internal fix; most words do not, and
+  // are copied without further work.
+  bool MayNeedWordFix(const Item& it, int k) const {
+    std::string_view w = Text(it);
+    if (w.find(kZwnj) != std::string_view::npos) return true;
+    if (o_.zwnj) {
+      if (StartsWith(w, "می") || StartsWith(w, "نمی")) return true;
+      for (std::string_view pv : {"بر", "در", "باز", "فرا", "فرو", "وا", "ور"}) {
+        if (StartsWith(w, pv)) {
+          std::string_view rest = w.substr(pv.size());
+          if (StartsWith(rest, "می") || StartsWith(rest, "نمی")) return true;
+        }
+      }
+      if (w.find("ها") != std::string_view::npos || EndsWith(w, "ترین") ||
+          w.find("خواه") != std::string_view::npos) {
+        return true;
+      }
+    }
+    if (o_.ezafe_heh && EndsWith(w, "ه") && static_cast<size_t>(k + 2) < items_.size() &&
+        items_[k + 1].kind == ItemKind::kSpace && Text(items_[k + 2]) == "ی") {
+      return true;
+    }
+    if (o_.reduce_repeats) {
+      char32_t a = 0, b = 0;
+      for (size_t i = it.begin; i < it.end;) {
+        char32_t c = DecodeUtf8(in_, &i);
+        if (c == a && c == b) return true;
+        a = b;
+        b = c;
+      }
+    }
+    return false;
+  }
+
   void EmitWord(int k) {
     const Item& it = items_[k];
-    if (!persian_) {
+    if (!persian_ || !MayNeedWordFix(it, k)) {
       Copy(it.begin, it.end);
       return;
     }
@@ -617,7 +660,7 @@ class SpacingRun {
     if (o_.zwnj) {
       // Attached superlative: قشنگترین → قشنگ‌ترین (a base of at least three
       // letters ending in a joining letter; بهترین stays).
-      if (EndsWith(w, "ترین") && !EndsWith(w, StrCat(kZwnj, "ترین"))) {
+      if (EndsWith(w, "ترین") && !EndsWith(w, "\xE2\x80\x8Cترین")) {
         std::string_view base = w.substr(0, w.size() - std::string_view("ترین").size());
         size_t letters = 0;
         for (unsigned char ch : base) letters += (ch & 0xC0) != 0x80;
@@ -631,7 +674,7 @@ class SpacingRun {
     }
     if (o_.ezafe_heh) {
       // Ezafe written ه‌ی at the end of the word → ۀ.
-      if (EndsWith(w, StrCat("ه", kZwnj, "ی")) && w.size() > 7) {
+      if (EndsWith(w, "ه\xE2\x80\x8Cی") && w.size() > 7) {
         size_t heh = kept_index[w.size() - 7];
         drop[kept_index[w.size() - 5]] = true;  // the ZWNJ
         drop[kept_index[w.size() - 2]] = true;  // the ی
@@ -713,15 +756,88 @@ class SpacingRun {
   const PersianWordRules& rules_;
   std::string* out_;
   OffsetMapBuilder* map_;
-  std::vector<Item> items_;
+  std::vector<Item>& items_ = ItemBuffer();
   size_t skip_until_ = 0;
+
+  // Reused across calls on a thread: a large text would otherwise fault in
+  // fresh pages for its item list every time.
+  static std::vector<Item>& ItemBuffer() {
+    thread_local std::vector<Item> buffer;
+    buffer.clear();
+    return buffer;
+  }
 };
+
+}  // namespace
+
+namespace {
+
+// English (and other non-Persian) text: only whitespace is tidied — runs of
+// spaces become one, newline runs one or two newlines, the ends trimmed —
+// and digits are restyled when asked.
+void LatinSpacing(std::string_view in, const NormalizerOptions& o, std::string* out, OffsetMapBuilder* map) {
+  const size_t n = in.size();
+  size_t run = 0, i = 0;
+  auto flush = [&](size_t end) {
+    if (end > run) {
+      out->append(in.data() + run, end - run);
+      map->Copy(static_cast<uint32_t>(run), static_cast<uint32_t>(end - run));
+    }
+  };
+  const bool digits = o.latin_digits != NormalizerOptions::DigitStyle::kKeep &&
+                      o.latin_digits != NormalizerOptions::DigitStyle::kAscii;
+  while (i < n) {
+    unsigned char b = static_cast<unsigned char>(in[i]);
+    if (b > ' ' && b < 0x80 && !(digits && b >= '0' && b <= '9')) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    char32_t c = DecodeUtf8(in, &j);
+    if (digits && c >= '0' && c <= '9') {
+      flush(i);
+      std::string d;
+      AppendUtf8((o.latin_digits == NormalizerOptions::DigitStyle::kPersian ? 0x06F0 : 0x0660) + (c - '0'), &d);
+      out->append(d);
+      map->Replace(static_cast<uint32_t>(i), 1, static_cast<uint32_t>(d.size()));
+      i = run = j;
+      continue;
+    }
+    if (!IsSpaceCp(c) || !o.spacing) {
+      i = j;
+      continue;
+    }
+    size_t end = j;
+    int newlines = c == '\n';
+    while (end < n) {
+      size_t m = end;
+      char32_t d = DecodeUtf8(in, &m);
+      if (!IsSpaceCp(d)) break;
+      newlines += d == '\n';
+      end = m;
+    }
+    const char* want = i == 0 || end == n ? "" : newlines >= 2 ? "\n\n" : newlines == 1 ? "\n" : " ";
+    if (in.substr(i, end - i) != want) {
+      flush(i);
+      out->append(want);
+      map->Replace(static_cast<uint32_t>(i), static_cast<uint32_t>(end - i),
+                   static_cast<uint32_t>(std::string_view(want).size()));
+      run = end;
+    }
+    i = end;
+  }
+  flush(n);
+}
 
 }  // namespace
 
 void SpacingPass(std::string_view in, Language language, const NormalizerOptions& options,
                  const PersianWordRules& rules, std::string* out, OffsetMapBuilder* map) {
   out->reserve(out->size() + in.size() + in.size() / 16);
+  if (language != Language::kPersian) {
+    LatinSpacing(in, options, out, map);
+    return;
+  }
   SpacingRun(in, language, options, rules, out, map).Run();
 }
 

@@ -1,0 +1,85 @@
+// Normalization throughput (Google Benchmark).
+//
+//   build/bench/normalize_bench [--benchmark_filter=...]
+//
+// Text: the shared evaluation corpora when ../shared/data/parallel exists
+// (read at run time, never copied into the project), otherwise our own
+// sample articles (examples/); repeated to the benchmark's size. Reports
+// bytes/s (MB/s) for display+key (what the target is about) and for the
+// full analysis (tokens, numbers, dates).
+#include <benchmark/benchmark.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "normalize/normalizer.h"
+
+namespace quotematch {
+namespace {
+
+std::string Read(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string Corpus(Language lang) {
+  const std::string shared = std::string(QM_SOURCE_DIR) + "/../shared/data/parallel/";
+  std::string text = lang == Language::kPersian
+                         ? Read(shared + "tico19.test.fas.txt") + Read(shared + "flores200.devtest.pes_Arab.txt")
+                         : Read(shared + "tico19.test.eng.txt") + Read(shared + "flores200.devtest.eng_Latn.txt");
+  if (text.empty()) {
+    text = Read(std::string(QM_SOURCE_DIR) + (lang == Language::kPersian ? "/examples/border_talks.fa.txt"
+                                                                         : "/examples/border_talks.en.txt"));
+  }
+  return text;
+}
+
+// `size` bytes of corpus text, cut at a line end.
+std::string Sized(Language lang, size_t size) {
+  static const std::string fa = Corpus(Language::kPersian);
+  static const std::string en = Corpus(Language::kEnglish);
+  const std::string& src = lang == Language::kPersian ? fa : en;
+  std::string out;
+  while (out.size() < size) out += src;
+  size_t cut = out.rfind('\n', size);
+  out.resize(cut == std::string::npos || cut < size / 2 ? size : cut + 1);
+  return out;
+}
+
+const Normalizer& DisplayAndKey() {
+  static NormalizerOptions options = [] {
+    NormalizerOptions o;
+    o.analyze = false;
+    return o;
+  }();
+  static const Normalizer n(CharRules::Default(), PersianWordRules::Default(), TextAnalyzer::Default(), options);
+  return n;
+}
+
+void Run(benchmark::State& state, Language lang, const Normalizer& n) {
+  const std::string text = Sized(lang, static_cast<size_t>(state.range(0)));
+  for (auto _ : state) {
+    auto r = n.Normalize(text, lang);
+    benchmark::DoNotOptimize(r);
+    if (!r.ok()) state.SkipWithError("normalization failed");
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(text.size()));
+}
+
+void BM_PersianDisplayKey(benchmark::State& s) { Run(s, Language::kPersian, DisplayAndKey()); }
+void BM_EnglishDisplayKey(benchmark::State& s) { Run(s, Language::kEnglish, DisplayAndKey()); }
+void BM_PersianFullAnalysis(benchmark::State& s) { Run(s, Language::kPersian, Normalizer::Default()); }
+void BM_EnglishFullAnalysis(benchmark::State& s) { Run(s, Language::kEnglish, Normalizer::Default()); }
+
+BENCHMARK(BM_PersianDisplayKey)->Arg(100 << 10)->Arg(1 << 20)->Arg(10 << 20)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_EnglishDisplayKey)->Arg(100 << 10)->Arg(1 << 20)->Arg(10 << 20)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_PersianFullAnalysis)->Arg(1 << 20)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_EnglishFullAnalysis)->Arg(1 << 20)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace quotematch
+
+BENCHMARK_MAIN();
