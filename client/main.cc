@@ -7,6 +7,7 @@
 // Usage: see kUsage below, or `quotematch --help`.
 #include <cstdio>
 #include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <iterator>
 #include <memory>
@@ -277,6 +278,16 @@ void PrintNormalizeTable(const v1::NormalizeResponse& r) {
               << v1::TokenKind_Name(t.kind()) << " " << t.key();
     if (t.kind() == v1::TOKEN_KIND_NUMBER) std::cout << " = " << t.number_value();
     std::cout << "\n";
+  }
+  for (const auto& q : r.quantities()) {
+    std::cout << "quantity [" << q.span().begin() << "," << q.span().end() << ") = " << std::fixed
+              << std::setprecision(q.value() == static_cast<int64_t>(q.value()) ? 0 : 3) << q.value()
+              << (q.ordinal() ? " (ordinal)" : "") << "\n";
+  }
+  for (const auto& d : r.dates()) {
+    std::cout << "date     [" << d.span().begin() << "," << d.span().end() << ") = " << d.year() << "-"
+              << d.month() << "-" << d.day() << (d.solar_hijri() ? " (written in the Solar Hijri calendar)" : "")
+              << "\n";
   }
 }
 

@@ -35,6 +35,11 @@ v1::TokenKind TokenKindToProto(TokenKind k) {
     case TokenKind::kWord: return v1::TOKEN_KIND_WORD;
     case TokenKind::kNumber: return v1::TOKEN_KIND_NUMBER;
     case TokenKind::kPunctuation: return v1::TOKEN_KIND_PUNCTUATION;
+    case TokenKind::kUrl: return v1::TOKEN_KIND_URL;
+    case TokenKind::kEmail: return v1::TOKEN_KIND_EMAIL;
+    case TokenKind::kMention: return v1::TOKEN_KIND_MENTION;
+    case TokenKind::kHashtag: return v1::TOKEN_KIND_HASHTAG;
+    case TokenKind::kSymbol: return v1::TOKEN_KIND_SYMBOL;
   }
   return v1::TOKEN_KIND_UNSPECIFIED;
 }
@@ -134,6 +139,30 @@ void NormalizedToProto(const NormalizedText& t, v1::NormalizeResponse* out) {
     SpanToProto(tok.original, p->mutable_span());
     p->set_kind(TokenKindToProto(tok.kind));
     p->set_number_value(tok.number);
+    SpanToProto(tok.display, p->mutable_display_span());
+    SpanToProto(tok.key_span, p->mutable_key_span());
+    p->set_script(tok.script == Script::kLatin    ? v1::SCRIPT_LATIN
+                  : tok.script == Script::kArabic ? v1::SCRIPT_ARABIC
+                                                  : v1::SCRIPT_UNSPECIFIED);
+  }
+  for (const Quantity& q : t.quantities) {
+    v1::Quantity* p = out->add_quantities();
+    SpanToProto(q.original, p->mutable_span());
+    p->set_value(q.value);
+    p->set_first_token(q.first_token);
+    p->set_token_count(q.token_count);
+    p->set_ordinal(q.ordinal);
+  }
+  for (const CalendarDate& d : t.dates) {
+    v1::CalendarDate* p = out->add_dates();
+    SpanToProto(d.original, p->mutable_span());
+    p->set_year(d.year);
+    p->set_month(d.month);
+    p->set_day(d.day);
+    p->set_solar_hijri(d.solar_hijri);
+    p->set_written_year(d.written_year);
+    p->set_written_month(d.written_month);
+    p->set_written_day(d.written_day);
   }
   MapToProto(t.display_map, out->mutable_display_map());
   MapToProto(t.key_map, out->mutable_key_map());
