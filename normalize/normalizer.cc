@@ -36,17 +36,20 @@ const Normalizer& Normalizer::Default() {
 }
 
 absl::StatusOr<NormalizedText> Normalizer::Normalize(std::string_view text, Language language) const {
-  if (size_t bad = FirstInvalidUtf8(text); bad != std::string_view::npos) {
-    return absl::InvalidArgumentError(StrCat("invalid UTF-8 at byte ", bad));
-  }
   if (text.size() > 0xFFFFFFF0u) return absl::ResourceExhaustedError("text larger than 4 GiB");
   NormalizedText out;
   out.language = language == Language::kUnspecified ? DetectLanguage(text) : language;
   const uint32_t size = static_cast<uint32_t>(text.size());
 
-  std::string chars;
+  // The intermediate text is reused per thread: a large input would
+  // otherwise fault in fresh pages on every call.
+  thread_local std::string chars;
+  chars.clear();
   OffsetMapBuilder chars_map;
-  internal::CharPass(text, display_table_, options_.nfkc, &chars, &chars_map);
+  size_t invalid_at = 0;
+  if (!internal::CharPass(text, display_table_, options_.nfkc, &chars, &chars_map, &invalid_at)) {
+    return absl::InvalidArgumentError(StrCat("invalid UTF-8 at byte ", invalid_at));
+  }
   OffsetMap m1 = chars_map.Finish(size);
 
   OffsetMapBuilder display_map;

@@ -125,8 +125,29 @@ OffsetMap OffsetMap::Compose(const OffsetMap& first, const OffsetMap& second) {
   size_t f = 0;  // index into first, advanced monotonically
   for (const Segment& s : second.segments_) {
     if (!s.copy) {
-      Span orig = s.in_end > s.in_begin ? first.ToInput({s.in_begin, s.in_end})
-                                        : first.ToInput({s.in_begin, s.in_begin});
+      // The middle range [in_begin, in_end) through `first`, walking forward
+      // from the cursor (both maps are monotone).
+      while (f < first.segments_.size() &&
+             (first.segments_[f].out_end <= s.in_begin || first.segments_[f].out_begin == first.segments_[f].out_end) &&
+             !(first.segments_[f].out_begin == first.segments_[f].out_end && first.segments_[f].out_begin > s.in_begin)) {
+        ++f;
+      }
+      Span orig;
+      if (f >= first.segments_.size()) {
+        orig = {first.input_size_, first.input_size_};
+      } else {
+        const Segment& g = first.segments_[f];
+        uint32_t begin = g.copy && s.in_begin >= g.out_begin ? g.in_begin + (s.in_begin - g.out_begin) : g.in_begin;
+        if (s.in_end <= s.in_begin) {
+          orig = {begin, begin};
+        } else {
+          size_t h = f;
+          while (h + 1 < first.segments_.size() && first.segments_[h].out_end < s.in_end) ++h;
+          const Segment& last = first.segments_[h];
+          uint32_t end = last.copy ? last.in_begin + (s.in_end - 1 - last.out_begin) + 1 : last.in_end;
+          orig = {begin, std::max(begin, end)};
+        }
+      }
       push({s.out_begin, s.out_end, orig.begin, orig.end, false});
       continue;
     }

@@ -91,6 +91,25 @@ absl::StatusOr<std::unique_ptr<PersianWordRules>> PersianWordRules::Load(const P
     }
     return absl::OkStatus();
   }));
+  auto add = [&](std::string_view w, uint8_t role) { r->roles_[std::string(w)] |= role; };
+  add("می", kMi);
+  add("نمی", kMi);
+  for (std::string_view p : kPreverbs) add(p, kPreverb);
+  add("بی", kBi);
+  for (const auto& w : r->join_starts_) add(w, kJoinStart);
+  for (std::string_view w : {"ها", "های", "هایی", "هایم", "هایت", "هایش", "هایمان", "هایتان", "هایشان", "هامان",
+                             "هاتان", "هاشان", "هامون", "هاتون", "هاشون"}) {
+    add(w, kPluralWord);
+  }
+  add("تر", kTar);
+  add("ترین", kTar);
+  for (std::string_view w : {"ام", "ات", "اش", "ایم", "اید", "اند", "ای", "مان", "تان", "شان", "مون", "تون", "شون"}) {
+    add(w, kClitic);
+  }
+  for (const auto& w : r->bound_) add(w, kBound);
+  for (const auto& [w, role] : r->roles_) {
+    if (w.size() >= 2) r->role_filter_[FilterKey(w)] = true;
+  }
   return r;
 }
 

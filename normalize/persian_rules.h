@@ -60,6 +60,26 @@ class PersianWordRules {
   // True when some join starts with `word`.
   bool IsJoinStart(std::string_view word) const { return join_starts_.contains(AsAbsl(word)); }
 
+  // Roles a word can play in word spacing, as bit flags: one hash lookup
+  // tells the spacing pass whether a word pair needs a closer look.
+  enum Role : uint8_t {
+    kMi = 1,            // می، نمی
+    kPreverb = 2,       // بر، در، باز، ...
+    kBi = 4,            // بی
+    kJoinStart = 8,     // first word of a join
+    kPluralWord = 16,   // ها، های، ... written apart
+    kTar = 32,          // تر، ترین
+    kClitic = 64,       // ام، اند، مان، ... after silent heh
+    kBound = 128,       // bound second element of a compound
+  };
+  uint8_t Roles(std::string_view word) const {
+    // Most words play no role: a (length, last byte) bitmap answers without
+    // hashing.
+    if (word.size() < 2 || !role_filter_[FilterKey(word)]) return 0;
+    auto it = roles_.find(AsAbsl(word));
+    return it == roles_.end() ? 0 : it->second;
+  }
+
   size_t verb_count() const { return verb_count_; }
   size_t verb_form_count() const { return verb_forms_.size(); }
 
@@ -82,6 +102,13 @@ class PersianWordRules {
   absl::flat_hash_set<std::string> not_verbs_;
   absl::flat_hash_map<std::string, std::string> joins_;
   absl::flat_hash_set<std::string> join_starts_;
+  absl::flat_hash_map<std::string, uint8_t> roles_;
+  // Length and last two bytes, folded into 16 bits.
+  static uint16_t FilterKey(std::string_view w) {
+    return static_cast<uint16_t>((w.size() * 0x9E37u) ^ (static_cast<unsigned char>(w[w.size() - 1]) << 8) ^
+                                 static_cast<unsigned char>(w[w.size() - 2]) ^ (static_cast<unsigned char>(w[0]) << 4));
+  }
+  std::vector<bool> role_filter_ = std::vector<bool>(1 << 16, false);
 };
 
 }  // namespace quotematch

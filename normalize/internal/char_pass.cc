@@ -43,10 +43,11 @@ CharTable::CharTable(const CharRules& rules, const NormalizerOptions& options, b
   }
 }
 
-void CharPass(std::string_view in, const CharTable& table, bool nfkc, std::string* out,
-              OffsetMapBuilder* map) {
+bool CharPass(std::string_view in, const CharTable& table, bool nfkc, std::string* out,
+              OffsetMapBuilder* map, size_t* invalid_at) {
   const uint8_t* flags = unicode::NfkcFlagsBmp();
   const size_t n = in.size();
+  const auto* s = reinterpret_cast<const unsigned char*>(in.data());
   out->reserve(out->size() + n + n / 8);
   size_t run = 0;  // start of the pending unchanged run
   auto flush = [&](size_t end) {
@@ -61,33 +62,66 @@ void CharPass(std::string_view in, const CharTable& table, bool nfkc, std::strin
   auto identity = [&](char32_t c) {
     return c < 0x10000 ? (flags[c] & unicode::kNfkcIdentity) != 0 : unicode::NfkcIsIdentity(c);
   };
+  // Decodes and validates the code point at `i`; false on invalid UTF-8.
+  auto decode = [&](size_t i, char32_t* c, size_t* next) -> bool {
+    unsigned char b = s[i];
+    if (b < 0x80) {
+      *c = b;
+      *next = i + 1;
+      return true;
+    }
+    if ((b & 0xE0) == 0xC0) {
+      if (b < 0xC2 || i + 1 >= n || (s[i + 1] & 0xC0) != 0x80) return false;
+      *c = (static_cast<char32_t>(b & 0x1F) << 6) | (s[i + 1] & 0x3F);
+      *next = i + 2;
+      return true;
+    }
+    size_t bad = FirstInvalidUtf8(in.substr(i, std::min<size_t>(4, n - i)));
+    if (bad == 0) return false;
+    size_t j = i;
+    *c = DecodeUtf8(in, &j);
+    *next = j;
+    return true;
+  };
   std::string segment_out;
   size_t i = 0;
+  char32_t c = 0;
+  size_t j = 0;
+  bool have = false;  // c/j hold the code point at i
   while (i < n) {
-    // ASCII fast path: copy runs of plain ASCII that have no action and are
-    // not followed by a combining character.
-    unsigned char b = static_cast<unsigned char>(in[i]);
-    if (b < 0x80 && table.Action(b) == 0 &&
-        (i + 1 >= n || static_cast<unsigned char>(in[i + 1]) < 0x80)) {
-      ++i;
-      continue;
-    }
-    size_t j = i;
-    char32_t c = DecodeUtf8(in, &j);
-    bool slow = false;
-    if (nfkc) {
-      if (!identity(c)) {
-        slow = true;
-      } else if (j < n) {
-        size_t k = j;
-        if (!boundary_before(DecodeUtf8(in, &k))) slow = true;
+    // ASCII fast path: plain ASCII without action, not followed by a
+    // combining character.
+    if (!have) {
+      unsigned char b = s[i];
+      if (b < 0x80 && table.Action(b) == 0 && (i + 1 >= n || s[i + 1] < 0x80)) {
+        ++i;
+        continue;
+      }
+      if (!decode(i, &c, &j)) {
+        *invalid_at = i;
+        return false;
       }
     }
+    have = false;
+    // The next code point, decoded once and carried to the next iteration.
+    char32_t next_c = 0;
+    size_t next_j = j;
+    bool has_next = j < n;
+    if (has_next && !decode(j, &next_c, &next_j)) {
+      *invalid_at = j;
+      return false;
+    }
+    bool slow = nfkc && (!identity(c) || (has_next && !boundary_before(next_c)));
     if (slow) {
       size_t end = j;
       while (end < n) {
-        size_t k = end;
-        if (boundary_before(DecodeUtf8(in, &k))) break;
+        char32_t d;
+        size_t k;
+        if (!decode(end, &d, &k)) {
+          *invalid_at = end;
+          return false;
+        }
+        if (boundary_before(d)) break;
         end = k;
       }
       flush(i);
@@ -120,8 +154,14 @@ void CharPass(std::string_view in, const CharTable& table, bool nfkc, std::strin
       run = j;
     }
     i = j;
+    if (has_next && next_c >= 0x80) {  // carry the decoded code point
+      c = next_c;
+      j = next_j;
+      have = true;
+    }
   }
   flush(n);
+  return true;
 }
 
 }  // namespace quotematch::internal

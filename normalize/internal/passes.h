@@ -40,8 +40,9 @@ class CharTable {
   std::vector<std::string> replacements_;
 };
 
-void CharPass(std::string_view in, const CharTable& table, bool nfkc, std::string* out,
-              OffsetMapBuilder* map);
+// Returns false (and the byte offset in *invalid_at) on invalid UTF-8.
+bool CharPass(std::string_view in, const CharTable& table, bool nfkc, std::string* out,
+              OffsetMapBuilder* map, size_t* invalid_at);
 
 void SpacingPass(std::string_view in, Language language, const NormalizerOptions& options,
                  const PersianWordRules& rules, std::string* out, OffsetMapBuilder* map);

@@ -46,7 +46,15 @@ std::vector<ProtectedSpan> FindProtected(std::string_view text) {
     *next = pos;
     return DecodeUtf8(text, next);
   };
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
   while (i < n) {
+    // Arabic-script and other non-Latin text is skipped byte-wise: only ASCII
+    // and Latin-1/Latin Extended letters (lead bytes C3–C9) can start a span.
+    if (bytes[i] >= 0x80 && (bytes[i] < 0xC3 || bytes[i] > 0xC9)) {
+      ++i;
+      while (i < n && (bytes[i] & 0xC0) == 0x80) ++i;
+      continue;
+    }
     size_t next;
     char32_t c = cp_at(i, &next);
     // @mention / #hashtag: the mark, then letters of any script, digits, _.
@@ -331,19 +339,25 @@ class SpacingRun {
     const Item& pv = items_[prev];
     const Item& nx = items_[next];
     std::string_view p = Text(pv), n = Text(nx);
+    using R = PersianWordRules;
+    const uint8_t pr = rules_.Roles(p);
+    const uint8_t nr = rules_.Roles(n);
+    if (pr == 0 && nr == 0) return false;  // the common case: nothing to join
     auto join = [&](bool zwnj_if_joining) {
       Replace(b, e, zwnj_if_joining && JoinsAfter(pv) ? kZwnj : "");
       return true;
     };
     // Two- and three-word joins of the data file.
-    if (JoinTable(prev, next)) return true;
-    // می after ماه or a day number is the month May (ماه می، ۱۵ می), not the
-    // verbal prefix.
-    const bool may = p == "می" && prev > 0 && PreviousWordIs(prev, "ماه");
-    if ((p == "می" || p == "نمی") && !may && rules_.IsVerbAfterMi(StripZwnj(n))) return join(true);
+    if ((pr & R::kJoinStart) && JoinTable(prev, next)) return true;
+    if (pr & R::kMi) {
+      // می after ماه or a day number is the month May (ماه می، ۱۵ می), not
+      // the verbal prefix.
+      const bool may = p == "می" && prev > 0 && PreviousWordIs(prev, "ماه");
+      if (!may && rules_.IsVerbAfterMi(StripZwnj(n))) return join(true);
+    }
     // Preverb + می/نمی: بر می گردد → برمی‌گردد (the ZWNJ after می is added when
     // the next word is emitted).
-    if (IsPreverb(p) && (StartsWith(n, "می") || StartsWith(n, "نمی"))) {
+    if ((pr & R::kPreverb) && (StartsWith(n, "می") || StartsWith(n, "نمی"))) {
       std::string_view rest = n.substr(StartsWith(n, "نمی") ? std::string_view("نمی").size()
                                                             : std::string_view("می").size());
       if (StartsWith(rest, kZwnj)) rest.remove_prefix(3);
@@ -353,23 +367,10 @@ class SpacingRun {
       }
       if (rules_.IsPreverbOf(p, rest)) return join(false);
     }
-    static constexpr std::string_view kPlural[] = {"ها", "های", "هایی", "هایم", "هایت", "هایش",
-                                                   "هایمان", "هایتان", "هایشان", "هامان", "هاتان", "هاشان",
-                                                   "هامون", "هاتون", "هاشون"};
-    for (std::string_view s : kPlural) {
-      if (n == s) return join(true);
-    }
-    if (n == "تر" || n == "ترین") return join(true);
-    char32_t last = LastLetter(pv.begin, pv.end);
-    if (last == U'ه') {
-      static constexpr std::string_view kClitics[] = {"ام", "ات", "اش", "ایم", "اید", "اند", "ای",
-                                                      "مان", "تان", "شان", "مون", "تون", "شون"};
-      for (std::string_view s : kClitics) {
-        if (n == s) return join(true);
-      }
-    }
-    if (p == "بی") return join(true);
-    if (rules_.IsBoundSuffix(n)) return join(true);
+    if (nr & (R::kPluralWord | R::kTar)) return join(true);
+    if ((nr & R::kClitic) && LastLetter(pv.begin, pv.end) == U'ه') return join(true);
+    if (pr & R::kBi) return join(true);
+    if (nr & R::kBound) return join(true);
     return false;
   }
 
@@ -522,36 +523,54 @@ class SpacingRun {
 
   // Word-internal fixes: ZWNJ clean-up, repeated letters, می/نمی and plural
   // ZWNJ, ezafe ه‌ی → ۀ. Emits the word with fine-grained offsets.
+  struct Cp {
+    char32_t c;
+    uint32_t b, e;
+  };
+
   // True when a word may need a word-internal fix; most words do not, and
   // are copied without further work.
   bool MayNeedWordFix(const Item& it, int k) const {
     std::string_view w = Text(it);
-    if (w.find(kZwnj) != std::string_view::npos) return true;
-    if (o_.zwnj) {
-      if (StartsWith(w, "می") || StartsWith(w, "نمی")) return true;
-      for (std::string_view pv : {"بر", "در", "باز", "فرا", "فرو", "وا", "ور"}) {
-        if (StartsWith(w, pv)) {
-          std::string_view rest = w.substr(pv.size());
-          if (StartsWith(rest, "می") || StartsWith(rest, "نمی")) return true;
+    const auto* b = reinterpret_cast<const unsigned char*>(w.data());
+    const size_t n = w.size();
+    // One scan: ZWNJ, ها, خواه, three equal letters.
+    uint32_t prev2 = 0, prev1 = 0;
+    for (size_t i = 0; i + 1 < n;) {
+      if (b[i] == 0xE2) return true;  // ZWNJ (or another U+2xxx) inside the word
+      uint32_t unit = (static_cast<uint32_t>(b[i]) << 8) | b[i + 1];
+      if (o_.reduce_repeats && unit == prev1 && unit == prev2) return true;
+      if (o_.zwnj) {
+        // ه (D9 87) followed by ا (D8 A7): ها; خ (D8 AE) و (D9 88) ا ه: خواه.
+        if (unit == 0xD987 && i + 3 < n && b[i + 2] == 0xD8 && b[i + 3] == 0xA7) return true;
+        if (unit == 0xD8AE && i + 7 < n && b[i + 2] == 0xD9 && b[i + 3] == 0x88 && b[i + 4] == 0xD8 &&
+            b[i + 5] == 0xA7 && b[i + 6] == 0xD9 && b[i + 7] == 0x87) {
+          return true;
         }
       }
-      if (w.find("ها") != std::string_view::npos || EndsWith(w, "ترین") ||
-          w.find("خواه") != std::string_view::npos) {
-        return true;
-      }
+      prev2 = prev1;
+      prev1 = unit;
+      i += (b[i] < 0x80) ? 1 : 2;
     }
-    if (o_.ezafe_heh && EndsWith(w, "ه") && static_cast<size_t>(k + 2) < items_.size() &&
+    if (o_.zwnj && n >= 4) {
+      // می / نمی, or a preverb (بر در باز فرا فرو وا ور) + می: they start with
+      // م ن ب د ف و.
+      const uint32_t first = (static_cast<uint32_t>(b[0]) << 8) | b[1];
+      if (first == 0xD985 || first == 0xD986 || first == 0xD8A8 || first == 0xD8AF || first == 0xD981 ||
+          first == 0xD988) {
+        if (StartsWith(w, "می") || StartsWith(w, "نمی")) return true;
+        for (std::string_view pv : {"بر", "در", "باز", "فرا", "فرو", "وا", "ور"}) {
+          if (StartsWith(w, pv)) {
+            std::string_view rest = w.substr(pv.size());
+            if (StartsWith(rest, "می") || StartsWith(rest, "نمی")) return true;
+          }
+        }
+      }
+      if (EndsWith(w, "ترین")) return true;
+    }
+    if (o_.ezafe_heh && n >= 2 && b[n - 2] == 0xD9 && b[n - 1] == 0x87 && static_cast<size_t>(k + 2) < items_.size() &&
         items_[k + 1].kind == ItemKind::kSpace && Text(items_[k + 2]) == "ی") {
       return true;
-    }
-    if (o_.reduce_repeats) {
-      char32_t a = 0, b = 0;
-      for (size_t i = it.begin; i < it.end;) {
-        char32_t c = DecodeUtf8(in_, &i);
-        if (c == a && c == b) return true;
-        a = b;
-        b = c;
-      }
     }
     return false;
   }
@@ -562,19 +581,22 @@ class SpacingRun {
       Copy(it.begin, it.end);
       return;
     }
-    struct Cp {
-      char32_t c;
-      uint32_t b, e;
-    };
-    std::vector<Cp> cps;
+    // Per-thread scratch buffers: words are short, but there are many.
+    thread_local std::vector<Cp> cps;
+    thread_local std::vector<bool> drop;
+    thread_local std::vector<std::string> insert_before;
+    thread_local std::string kept;
+    thread_local std::vector<size_t> kept_index;
+    cps.clear();
     for (size_t i = it.begin; i < it.end;) {
       size_t at = i;
       char32_t c = DecodeUtf8(in_, &i);
       cps.push_back({c, static_cast<uint32_t>(at), static_cast<uint32_t>(i)});
     }
     // Edits: for each code point, keep / drop, and text to insert before it.
-    std::vector<bool> drop(cps.size(), false);
-    std::vector<std::string> insert_before(cps.size() + 1);
+    drop.assign(cps.size(), false);
+    if (insert_before.size() < cps.size() + 1) insert_before.resize(cps.size() + 1);
+    for (size_t i = 0; i <= cps.size(); ++i) insert_before[i].clear();
     auto prev_kept_letter = [&](size_t idx) -> char32_t {
       for (size_t m = idx; m-- > 0;) {
         if (!drop[m] && !unicode::IsMark(cps[m].c)) return cps[m].c;
@@ -604,9 +626,10 @@ class SpacingRun {
         if (IsArabicLetter(cps[i].c) && cps[i].c == cps[i - 1].c && cps[i].c == cps[i - 2].c) drop[i] = true;
       }
     }
-    // The kept text, to test prefixes and suffixes.
-    std::string kept;
-    std::vector<size_t> kept_index;  // byte offset in `kept` → cps index
+    // The kept text, to test prefixes and suffixes; kept_index maps a byte
+    // offset in `kept` to its index in cps.
+    kept.clear();
+    kept_index.clear();
     for (size_t i = 0; i < cps.size(); ++i) {
       if (drop[i]) continue;
       for (uint32_t b = cps[i].b; b < cps[i].e; ++b) kept_index.push_back(i);
