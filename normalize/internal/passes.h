@@ -34,8 +34,14 @@ class CharTable {
   // 0: copy unchanged; otherwise 1 + index into replacements().
   uint16_t Action(char32_t c) const { return c < 0x10000 ? actions_[c] : 0; }
   const std::string& Replacement(uint16_t action) const { return replacements_[action - 1]; }
+  // ASCII without an action.
+  bool PlainAscii(unsigned char b) const { return actions_[b] == 0; }
+  // A BMP character without an action that is NFKC-stable alone (for the
+  // character pass's fast loop).
+  bool PlainBmp(char32_t c) const { return plain_[c]; }
 
  private:
+  std::vector<bool> plain_;
   std::vector<uint16_t> actions_;
   std::vector<std::string> replacements_;
 };

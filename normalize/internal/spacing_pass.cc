@@ -177,6 +177,7 @@ class SpacingRun {
       if (o_.spacing) Replace(tail, in_.size(), "");
       else Copy(tail, in_.size());
     }
+    FlushPending();
   }
 
  private:
@@ -195,14 +196,28 @@ class SpacingRun {
   }
   std::string_view Text(const Item& it) const { return in_.substr(it.begin, it.end - it.begin); }
 
+  // Copies are lazy: consecutive copied ranges accumulate into one pending
+  // run, appended in bulk when a replacement (or the end) comes.
   void Copy(size_t b, size_t e) {
     if (e <= b) return;
-    out_->append(in_.data() + b, e - b);
-    map_->Copy(static_cast<uint32_t>(b), static_cast<uint32_t>(e - b));
+    if (b != pending_end_) {
+      FlushPending();
+      pending_begin_ = b;
+    }
+    pending_end_ = e;
+  }
+  void FlushPending() {
+    if (pending_end_ > pending_begin_) {
+      out_->append(in_.data() + pending_begin_, pending_end_ - pending_begin_);
+      map_->Copy(static_cast<uint32_t>(pending_begin_), static_cast<uint32_t>(pending_end_ - pending_begin_));
+    }
+    pending_begin_ = pending_end_ = 0;
   }
   void Replace(size_t b, size_t e, std::string_view text) {
+    FlushPending();
     out_->append(text);
     map_->Replace(static_cast<uint32_t>(b), static_cast<uint32_t>(e - b), static_cast<uint32_t>(text.size()));
+    pending_begin_ = pending_end_ = e;
   }
 
   void Scan() {
@@ -781,6 +796,7 @@ class SpacingRun {
   OffsetMapBuilder* map_;
   std::vector<Item>& items_ = ItemBuffer();
   size_t skip_until_ = 0;
+  size_t pending_begin_ = 0, pending_end_ = 0;
 
   // Reused across calls on a thread: a large text would otherwise fault in
   // fresh pages for its item list every time.
