@@ -92,9 +92,13 @@ class AlignWriter final : public grpc::ServerWriteReactor<v1::AlignDocumentsResp
 
 // MatchStream: one request is processed at a time (the next read starts
 // when the pool has handled the current one, which also bounds memory per
-// stream); responses queue up with one write in flight. Decisions are taken
-// under the mutex, gRPC operations are started after releasing it, and
-// nothing touches `this` after the last operation of a step is started.
+// stream); responses queue up with one write in flight.
+//
+// Lifetime: a processing step (from OnReadDone to the end of Process) may
+// start gRPC operations after it released the mutex. While any step is in
+// flight, Finish is deferred (pending_finish_) and issued by the last step
+// as its final action, so OnDone — which deletes the reactor — can never run
+// while a step still uses it.
 class MatchStreamReactor final
     : public grpc::ServerBidiReactor<v1::MatchStreamRequest, v1::MatchStreamResponse> {
  public:
@@ -104,21 +108,19 @@ class MatchStreamReactor final
   }
 
   void OnReadDone(bool ok) override {
+    std::unique_lock<std::mutex> lock(mu_);
     if (!ok) {  // client half-closed (or the call broke)
-      std::unique_lock<std::mutex> lock(mu_);
       read_done_ = true;
       MaybeFinishLocked(std::move(lock));
       return;
     }
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      processing_ = true;
-    }
+    ++steps_;
+    lock.unlock();
     v1::MatchStreamRequest request = std::move(request_);
     if (!pool_.Submit([this, request = std::move(request)] { Process(request); })) {
-      std::unique_lock<std::mutex> lock(mu_);
-      processing_ = false;
-      FinishLocked(std::move(lock), kShuttingDown);
+      lock.lock();
+      RequestFinishLocked(kShuttingDown);
+      EndStep(std::move(lock));
     }
   }
 
@@ -127,10 +129,11 @@ class MatchStreamReactor final
     outbox_.pop_front();
     if (!ok) {
       writing_ = false;
-      return FinishLocked(std::move(lock), grpc::Status(grpc::StatusCode::CANCELLED,
-                                                        "write failed: client gone"));
+      RequestFinishLocked(grpc::Status(grpc::StatusCode::CANCELLED, "write failed: client gone"));
+      IssuePendingFinish(std::move(lock));
+      return;
     }
-    if (!outbox_.empty() && !finished_) {
+    if (!outbox_.empty() && !finish_requested_) {
       const v1::MatchStreamResponse* next = &outbox_.front();
       lock.unlock();
       StartWrite(next);
@@ -143,7 +146,8 @@ class MatchStreamReactor final
   void OnCancel() override {
     std::unique_lock<std::mutex> lock(mu_);
     cancelled_ = true;
-    if (!processing_) FinishLocked(std::move(lock), kCancelled);
+    RequestFinishLocked(kCancelled);
+    IssuePendingFinish(std::move(lock));
   }
 
   void OnDone() override {
@@ -156,9 +160,11 @@ class MatchStreamReactor final
     std::vector<v1::MatchStreamResponse> out;
     grpc::Status status = handler_.OnRequest(request, &out);
     std::unique_lock<std::mutex> lock(mu_);
-    processing_ = false;
-    if (cancelled_) return FinishLocked(std::move(lock), kCancelled);
-    if (!status.ok()) return FinishLocked(std::move(lock), status);
+    if (cancelled_ || finish_requested_) return EndStep(std::move(lock));
+    if (!status.ok()) {
+      RequestFinishLocked(status);
+      return EndStep(std::move(lock));
+    }
     for (auto& m : out) outbox_.push_back(std::move(m));
     const v1::MatchStreamResponse* first = nullptr;
     if (!writing_ && !outbox_.empty()) {
@@ -167,21 +173,40 @@ class MatchStreamReactor final
     }
     lock.unlock();
     if (first != nullptr) StartWrite(first);
-    StartRead(&request_);  // last: the reactor may finish after this
+    StartRead(&request_);
+    lock.lock();
+    EndStep(std::move(lock));
   }
 
   // Finishes with OK once the client has half-closed and everything is sent.
   void MaybeFinishLocked(std::unique_lock<std::mutex> lock) {
-    if (cancelled_) return FinishLocked(std::move(lock), kCancelled);
-    if (read_done_ && !processing_ && !writing_ && outbox_.empty()) {
-      FinishLocked(std::move(lock), grpc::Status::OK);
+    if (cancelled_) {
+      RequestFinishLocked(kCancelled);
+    } else if (read_done_ && steps_ == 0 && !writing_ && outbox_.empty()) {
+      RequestFinishLocked(grpc::Status::OK);
     }
+    IssuePendingFinish(std::move(lock));
   }
 
-  void FinishLocked(std::unique_lock<std::mutex> lock, const grpc::Status& status) {
-    if (finished_) return;
-    finished_ = true;
+  void RequestFinishLocked(const grpc::Status& status) {
+    if (finish_requested_) return;
+    finish_requested_ = true;
     status_ = status;
+  }
+
+  // Ends a processing step. The half-close or a cancellation may have
+  // arrived while the step was running: re-check whether the stream is done.
+  void EndStep(std::unique_lock<std::mutex> lock) {
+    --steps_;
+    MaybeFinishLocked(std::move(lock));
+  }
+
+  // Calls Finish (once) if it was requested and no step is in flight. Must be
+  // the caller's last use of `this`.
+  void IssuePendingFinish(std::unique_lock<std::mutex> lock) {
+    if (!finish_requested_ || finish_issued_ || steps_ > 0) return;
+    finish_issued_ = true;
+    grpc::Status status = status_;
     lock.unlock();
     Finish(status);
   }
@@ -195,10 +220,11 @@ class MatchStreamReactor final
   std::mutex mu_;
   std::deque<v1::MatchStreamResponse> outbox_;  // front is in flight while writing_
   bool writing_ = false;
-  bool processing_ = false;
+  int steps_ = 0;  // processing steps in flight
   bool read_done_ = false;
   bool cancelled_ = false;
-  bool finished_ = false;
+  bool finish_requested_ = false;
+  bool finish_issued_ = false;
   grpc::Status status_;
 };
 
