@@ -59,6 +59,20 @@ class KeyRun {
           continue;
         }
       }
+      // Tight loop over unchanged two-byte characters (Arabic script).
+      if ((b & 0xE0) == 0xC0) {
+        size_t k = i;
+        const auto* s = reinterpret_cast<const unsigned char*>(in_.data());
+        while (k + 1 < n && (s[k] & 0xE0) == 0xC0 && (s[k + 1] & 0xC0) == 0x80) {
+          char32_t c2 = (static_cast<char32_t>(s[k] & 0x1F) << 6) | (s[k + 1] & 0x3F);
+          if (table_.Action(c2) != 0 || c2 == 0x85 || c2 == 0xA0) break;
+          k += 2;
+        }
+        if (k > i) {
+          i = k;
+          continue;
+        }
+      }
       size_t j = i;
       char32_t c = DecodeUtf8(in_, &j);
       if (c >= 0x80 && IsSpaceCp(c)) {
