@@ -38,86 +38,99 @@ bool JoinsNext(char32_t c) {
   }
 }
 
-std::vector<ProtectedSpan> FindProtected(std::string_view text) {
-  std::vector<ProtectedSpan> out;
+// The protected span starting at `i`, if any. `*next` is where a scan
+// should continue when there is none.
+bool ProtectedAt(std::string_view text, size_t i, ProtectedSpan* found, size_t* next_out) {
   const size_t n = text.size();
-  size_t i = 0;
   auto cp_at = [&](size_t pos, size_t* next) {
     *next = pos;
     return DecodeUtf8(text, next);
   };
-  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
-  while (i < n) {
-    // Arabic-script and other non-Latin text is skipped byte-wise: only ASCII
-    // and Latin-1/Latin Extended letters (lead bytes C3–C9) can start a span.
-    if (bytes[i] >= 0x80 && (bytes[i] < 0xC3 || bytes[i] > 0xC9)) {
-      ++i;
-      while (i < n && (bytes[i] & 0xC0) == 0x80) ++i;
-      continue;
-    }
-    size_t next;
-    char32_t c = cp_at(i, &next);
-    // @mention / #hashtag: the mark, then letters of any script, digits, _.
-    if ((c == '@' || c == '#') && next < n) {
-      size_t k;
-      char32_t d = cp_at(next, &k);
-      bool prev_ok = i == 0 || !IsAsciiAlnum(static_cast<unsigned char>(text[i - 1]));
-      if (prev_ok && (unicode::IsLetter(d) || unicode::DigitValue(d) >= 0 || d == '_')) {
-        size_t end = next;
-        while (end < n) {
-          size_t m;
-          char32_t e = cp_at(end, &m);
-          if (!(unicode::IsLetter(e) || unicode::IsMark(e) || unicode::DigitValue(e) >= 0 || e == '_' ||
-                e == kZwnjCp)) {
-            break;
-          }
-          end = m;
-        }
-        out.push_back({{static_cast<uint32_t>(i), static_cast<uint32_t>(end)},
-                       c == '@' ? ProtectedKind::kMention : ProtectedKind::kHashtag});
-        i = end;
-        continue;
-      }
-    }
-    // A Latin run: ASCII letters and digits with inner URL/file punctuation.
-    if (IsLatinLetter(c) || (c >= '0' && c <= '9')) {
+  size_t next;
+  char32_t c = cp_at(i, &next);
+  *next_out = next;
+  // @mention / #hashtag: the mark, then letters of any script, digits, _.
+  if ((c == '@' || c == '#') && next < n) {
+    size_t k;
+    char32_t d = cp_at(next, &k);
+    bool prev_ok = i == 0 || !IsAsciiAlnum(static_cast<unsigned char>(text[i - 1]));
+    if (prev_ok && (unicode::IsLetter(d) || unicode::DigitValue(d) >= 0 || d == '_')) {
       size_t end = next;
-      bool has_letter = IsLatinLetter(c);
-      bool has_at = false, has_scheme = false;
       while (end < n) {
         size_t m;
         char32_t e = cp_at(end, &m);
-        if (IsLatinLetter(e) || (e >= '0' && e <= '9')) {
-          has_letter |= IsLatinLetter(e);
-          end = m;
-          continue;
+        if (!(unicode::IsLetter(e) || unicode::IsMark(e) || unicode::DigitValue(e) >= 0 || e == '_' ||
+              e == kZwnjCp)) {
+          break;
         }
-        // Inner punctuation continues the run only when an ASCII letter or
-        // digit (or, for "://", a slash) follows.
-        static constexpr std::string_view kInner = "._-@:/%?=&+~#'";
-        if (e < 0x80 && kInner.find(static_cast<char>(e)) != std::string_view::npos && m < n) {
-          size_t q = m;
-          char32_t f = cp_at(m, &q);
-          bool url_slash = e == ':' && f == '/';
-          if (IsAsciiAlnum(f) || url_slash || (e == '/' && f == '/')) {
-            has_at |= e == '@';
-            has_scheme |= url_slash;
-            end = m;
-            continue;
-          }
-        }
-        break;
+        end = m;
       }
-      if (has_letter) {
-        std::string_view run = text.substr(i, end - i);
-        ProtectedKind kind = ProtectedKind::kLatin;
-        if (has_scheme || StartsWith(run, "www.")) kind = ProtectedKind::kUrl;
-        else if (has_at) kind = ProtectedKind::kEmail;
-        out.push_back({{static_cast<uint32_t>(i), static_cast<uint32_t>(end)}, kind});
-      }
-      i = end;
+      *found = {{static_cast<uint32_t>(i), static_cast<uint32_t>(end)},
+                c == '@' ? ProtectedKind::kMention : ProtectedKind::kHashtag};
+      *next_out = end;
+      return true;
+    }
+    return false;
+  }
+  // A Latin run: ASCII letters and digits with inner URL/file punctuation.
+  if (!(IsLatinLetter(c) || (c >= '0' && c <= '9'))) return false;
+  size_t end = next;
+  bool has_letter = IsLatinLetter(c);
+  bool has_at = false, has_scheme = false;
+  while (end < n) {
+    size_t m;
+    char32_t e = cp_at(end, &m);
+    if (IsLatinLetter(e) || (e >= '0' && e <= '9')) {
+      has_letter |= IsLatinLetter(e);
+      end = m;
       continue;
     }
+    // Inner punctuation continues the run only when an ASCII letter or
+    // digit (or, for "://", a slash) follows.
+    static constexpr std::string_view kInner = "._-@:/%?=&+~#'";
+    if (e < 0x80 && kInner.find(static_cast<char>(e)) != std::string_view::npos && m < n) {
+      size_t q = m;
+      char32_t f = cp_at(m, &q);
+      bool url_slash = e == ':' && f == '/';
+      if (IsAsciiAlnum(f) || url_slash || (e == '/' && f == '/')) {
+        has_at |= e == '@';
+        has_scheme |= url_slash;
+        end = m;
+        continue;
+      }
+    }
+    break;
+  }
+  *next_out = end;
+  if (!has_letter) return false;
+  std::string_view run = text.substr(i, end - i);
+  ProtectedKind kind = ProtectedKind::kLatin;
+  if (has_scheme || StartsWith(run, "www.")) kind = ProtectedKind::kUrl;
+  else if (has_at) kind = ProtectedKind::kEmail;
+  *found = {{static_cast<uint32_t>(i), static_cast<uint32_t>(end)}, kind};
+  return true;
+}
+
+// True for a byte that can start a protected span: ASCII letters, digits,
+// @ and #, and the lead bytes of Latin-1 / Latin Extended letters.
+inline bool MayStartProtected(unsigned char b) {
+  return (b >= '0' && b <= '9') || ((b | 32) >= 'a' && (b | 32) <= 'z') || b == '@' || b == '#' ||
+         (b >= 0xC3 && b <= 0xC9);
+}
+
+std::vector<ProtectedSpan> FindProtected(std::string_view text) {
+  std::vector<ProtectedSpan> out;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  size_t i = 0;
+  while (i < text.size()) {
+    if (!MayStartProtected(bytes[i])) {
+      ++i;
+      while (i < text.size() && (bytes[i] & 0xC0) == 0x80) ++i;
+      continue;
+    }
+    ProtectedSpan span;
+    size_t next;
+    if (ProtectedAt(text, i, &span, &next)) out.push_back(span);
     i = next;
   }
   return out;
@@ -221,16 +234,20 @@ class SpacingRun {
   }
 
   void Scan() {
-    std::vector<ProtectedSpan> prot = FindProtected(in_);
-    size_t p = 0;
     size_t i = 0;
     const size_t n = in_.size();
+    const auto* bytes = reinterpret_cast<const unsigned char*>(in_.data());
+    size_t no_protected_until = 0;  // a digit run already known not to be protected
     while (i < n) {
-      if (p < prot.size() && prot[p].span.begin == i) {
-        items_.push_back({ItemKind::kProtected, prot[p].span.begin, prot[p].span.end});
-        i = prot[p].span.end;
-        ++p;
-        continue;
+      if (i >= no_protected_until && MayStartProtected(bytes[i])) {
+        ProtectedSpan span;
+        size_t next;
+        if (ProtectedAt(in_, i, &span, &next)) {
+          items_.push_back({ItemKind::kProtected, span.span.begin, span.span.end});
+          i = span.span.end;
+          continue;
+        }
+        no_protected_until = next;
       }
       size_t j = i;
       char32_t c = DecodeUtf8(in_, &j);
