@@ -10,7 +10,7 @@ bool IsDiacritic(char32_t c) { return (c >= 0x064B && c <= 0x0652) || c == 0x067
 }  // namespace
 
 CharTable::CharTable(const CharRules& rules, const NormalizerOptions& options, bool key)
-    : plain_(0x10000, false), actions_(0x10000, 0) {
+    : plain_(0x10000, 0), actions_(0x10000, 0) {
   auto set = [&](char32_t c, std::string replacement) {
     std::string self;
     AppendUtf8(c, &self);
@@ -101,7 +101,18 @@ bool CharPass(std::string_view in, const CharTable& table, bool nfkc, std::strin
       // below when a non-ASCII character follows (it may combine with it).
       size_t start = i;
       while (i < n && s[i] < 0x80 && table.PlainAscii(s[i])) ++i;
-      if (i > start && i < n && s[i] >= 0x80) --i;
+      if (i > start && i < n && s[i] >= 0x80) {
+        // Revisit the last ASCII byte only if the next character may combine
+        // with it (no NFKC boundary before it).
+        bool boundary = true;
+        if ((s[i] & 0xE0) == 0xC0 && i + 1 < n) {
+          char32_t c2 = (static_cast<char32_t>(s[i] & 0x1F) << 6) | (s[i + 1] & 0x3F);
+          boundary = (flags[c2] & unicode::kNfkcBoundaryBefore) != 0;
+        } else {
+          boundary = false;  // decide on the slow path
+        }
+        if (!boundary) --i;
+      }
       if (i >= n) break;
       unsigned char b = s[i];
       if (b < 0x80 && table.PlainAscii(b) && (i + 1 >= n || s[i + 1] < 0x80)) {

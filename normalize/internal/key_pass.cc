@@ -45,6 +45,17 @@ class KeyRun {
     while (i < n) {
       unsigned char b = static_cast<unsigned char>(in_[i]);
       if (b < 0x80) {
+        // A single space between two non-space characters stays as it is.
+        if (b == ' ' && i > 0 && i + 1 < n && in_[i + 1] != ' ' && in_[i + 1] != '\n' && in_[i + 1] != '\t' &&
+            in_[i + 1] != '\r' && static_cast<unsigned char>(in_[i + 1]) < 0xC2) {
+          ++i;
+          continue;
+        }
+        if (b == ' ' && i > 0 && i + 2 < n && (static_cast<unsigned char>(in_[i + 1]) & 0xE0) == 0xC0 &&
+            !(in_[i + 1] == '\xC2' && (in_[i + 2] == '\x85' || in_[i + 2] == '\xA0'))) {
+          ++i;  // followed by a two-byte letter that is not a space
+          continue;
+        }
         if (b == ' ' || b == '\n' || b == '\t' || b == '\r') {
           Whitespace(i);
           i = ws_end_;

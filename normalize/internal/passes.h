@@ -38,10 +38,10 @@ class CharTable {
   bool PlainAscii(unsigned char b) const { return actions_[b] == 0; }
   // A BMP character without an action that is NFKC-stable alone (for the
   // character pass's fast loop).
-  bool PlainBmp(char32_t c) const { return plain_[c]; }
+  bool PlainBmp(char32_t c) const { return plain_[c] != 0; }
 
  private:
-  std::vector<bool> plain_;
+  std::vector<uint8_t> plain_;
   std::vector<uint16_t> actions_;
   std::vector<std::string> replacements_;
 };
