@@ -144,6 +144,7 @@ struct Item {
   ItemKind kind;
   uint32_t begin, end;
   int newlines = 0;
+  bool inner_fix = false;  // a word with ZWNJ, ها, خواه or a tripled letter
 };
 
 bool IsClosingPunct(char32_t c) {
@@ -255,13 +256,26 @@ class SpacingRun {
                                                     items_.back().kind == ItemKind::kWord &&
                                                     items_.back().end == i)) {
         size_t end = j;
+        // While scanning, note what may need a word-internal fix: ZWNJ, ها
+        // (ه then ا), خواه (خ و ا ه), three equal letters.
+        bool fix = c == kZwnjCp;
+        char32_t p3 = 0, p2 = 0, p1 = c;
         while (end < n) {
           size_t m = end;
           char32_t d = DecodeUtf8(in_, &m);
           if (!(IsArabicLetter(d) || d == kZwnjCp || (d >= 0x0300 && unicode::IsMark(d)))) break;
+          if (d == kZwnjCp || (d == U'ا' && p1 == U'ه') || (d == p1 && d == p2) ||
+              (d == U'ه' && p1 == U'ا' && p2 == U'و' && p3 == U'خ')) {
+            fix = true;
+          }
+          p3 = p2;
+          p2 = p1;
+          p1 = d;
           end = m;
         }
-        items_.push_back({ItemKind::kWord, static_cast<uint32_t>(i), static_cast<uint32_t>(end)});
+        Item word{ItemKind::kWord, static_cast<uint32_t>(i), static_cast<uint32_t>(end)};
+        word.inner_fix = fix;
+        items_.push_back(word);
         i = end;
         continue;
       }
@@ -316,6 +330,12 @@ class SpacingRun {
   // original bytes [b, e) are whitespace, possibly empty).
   void Separator(int prev, int next, size_t b, size_t e) {
     const Item& nx = items_[next];
+    // The common case: one plain space between two words.
+    if (prev >= 0 && next == prev + 2 && e == b + 1 && in_[b] == ' ' && items_[prev].kind == ItemKind::kWord &&
+        nx.kind == ItemKind::kWord) {
+      if (!(persian_ && o_.zwnj && JoinWords(prev, next, b, e))) Copy(b, e);
+      return;
+    }
     if (prev < 0) {  // leading whitespace
       if (e > b) {
         if (o_.spacing) Replace(b, e, "");
@@ -563,27 +583,10 @@ class SpacingRun {
   // True when a word may need a word-internal fix; most words do not, and
   // are copied without further work.
   bool MayNeedWordFix(const Item& it, int k) const {
+    if (it.inner_fix && (o_.zwnj || o_.reduce_repeats || o_.ezafe_heh)) return true;
     std::string_view w = Text(it);
     const auto* b = reinterpret_cast<const unsigned char*>(w.data());
     const size_t n = w.size();
-    // One scan: ZWNJ, ها, خواه, three equal letters.
-    uint32_t prev2 = 0, prev1 = 0;
-    for (size_t i = 0; i + 1 < n;) {
-      if (b[i] == 0xE2) return true;  // ZWNJ (or another U+2xxx) inside the word
-      uint32_t unit = (static_cast<uint32_t>(b[i]) << 8) | b[i + 1];
-      if (o_.reduce_repeats && unit == prev1 && unit == prev2) return true;
-      if (o_.zwnj) {
-        // ه (D9 87) followed by ا (D8 A7): ها; خ (D8 AE) و (D9 88) ا ه: خواه.
-        if (unit == 0xD987 && i + 3 < n && b[i + 2] == 0xD8 && b[i + 3] == 0xA7) return true;
-        if (unit == 0xD8AE && i + 7 < n && b[i + 2] == 0xD9 && b[i + 3] == 0x88 && b[i + 4] == 0xD8 &&
-            b[i + 5] == 0xA7 && b[i + 6] == 0xD9 && b[i + 7] == 0x87) {
-          return true;
-        }
-      }
-      prev2 = prev1;
-      prev1 = unit;
-      i += (b[i] < 0x80) ? 1 : 2;
-    }
     if (o_.zwnj && n >= 4) {
       // می / نمی, or a preverb (بر در باز فرا فرو وا ور) + می: they start with
       // م ن ب د ف و.
