@@ -13,6 +13,7 @@
 // Output: agreement per peer and per feature tag, the convention and
 // unsupported lists, then `agreement: 0.xxxx (n=N)` where N counts the cases
 // whose convention is ours (agree + disagree).
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -301,38 +302,42 @@ constexpr char kZwnj[] = "\xE2\x80\x8C";
 // spelling of that convention onto ours (applied to both sides, so that a
 // case differing from ours only by conventions becomes equal).
 struct Convention {
+  enum Side { kOurs, kExpected, kBoth };
   const char* name;
   const char* ours;
+  // Which side the rewrite applies to: our output (the peer lacks what we
+  // add), the expected output (the peer writes what we do not), or both.
+  Side side;
   std::function<std::string(const std::string&)> canon;
 };
 
 std::vector<Convention> Conventions() {
   return {
-      {"tar-without-zwnj", "تر/ترین take a ZWNJ after a joining letter (بزرگ‌تر)",
+      {"tar-without-zwnj", "تر/ترین take a ZWNJ after a joining letter (بزرگ‌تر)", Convention::kOurs,
        [](const std::string& s) { return ReplaceAll(ReplaceAll(s, StrCat(kZwnj, "ترین"), "ترین"), StrCat(kZwnj, "تر"), "تر"); }},
       {"compound-spelling",
        "اینجا، آنکه، همچنین and به هر حال، به وجود، چند سال، پس بده، محمد علی as standard spelling has them",
-       [](const std::string& s) {
+       Convention::kExpected, [](const std::string& s) {
          std::string x = s;
          for (auto [from, to] : std::initializer_list<std::pair<const char*, const char*>>{
                   {"به‌هر حال", "به هر حال"}, {"به‌هر شکل", "به هر شکل"}, {"به‌وجود", "به وجود"},
                   {"چند‌سال", "چند سال"}, {"این‌جا", "اینجا"}, {"آن‌که", "آنکه"}, {"هم‌چنین", "همچنین"},
-                  {"محمد‌علی", "محمد علی"}}) {
+                  {"محمد‌علی", "محمد علی"}, {"پس‌بده", "پس بده"}}) {
            x = ReplaceAll(x, from, to);
          }
          return x;
        }},
       {"attached-mi-kept-by-peer", "attached می/نمی before a verb gets its ZWNJ (میرود → می‌رود)",
-       [](const std::string& s) { return ReplaceAll(ReplaceAll(s, StrCat("نمی", kZwnj), "نمی"), StrCat("می", kZwnj), "می"); }},
+       Convention::kOurs, [](const std::string& s) { return ReplaceAll(ReplaceAll(s, StrCat("نمی", kZwnj), "نمی"), StrCat("می", kZwnj), "می"); }},
       {"digit-set", "display digits: Persian in Persian text; Persian and Arabic-Indic digits are one set",
-       [](const std::string& s) { return DigitsToAscii(s); }},
-      {"hamza-kept", "hamza forms (أ إ ؤ ئ ء) are kept in the display form",
+       Convention::kBoth, [](const std::string& s) { return DigitsToAscii(s); }},
+      {"hamza-kept", "hamza forms (أ إ ؤ ئ ء) are kept in the display form", Convention::kOurs,
        [](const std::string& s) { return ReplaceAll(ReplaceAll(s, "إ", "ا"), "أ", "ا"); }},
       {"ezafe-heh-standard", "ezafe after silent heh is written ۀ (standard style), not ه‌ی",
-       [](const std::string& s) { return ReplaceAll(s, StrCat("ه", kZwnj, "ی"), "ۀ"); }},
+       Convention::kExpected, [](const std::string& s) { return ReplaceAll(s, StrCat("ه", kZwnj, "ی"), "ۀ"); }},
       {"punctuation-in-context",
        "? , ; % become ؟ ، ؛ ٪ only next to Persian words or numbers; ٬ stays a thousands separator",
-       [](const std::string& s) {
+       Convention::kOurs, [](const std::string& s) {
          return ReplaceAll(ReplaceAll(ReplaceAll(ReplaceAll(s, "?", "؟"), "%", "٪"), "٬", "،"), ",", "،");
        }},
   };
@@ -340,31 +345,32 @@ std::vector<Convention> Conventions() {
 
 // Which conventions explain the difference between `ours` and `expected`
 // (empty when they do not).
+// The smallest set of conventions whose rewrites make `ours` and
+// `expected` equal (empty when none does). There are few conventions, so
+// every subset is tried, smallest first.
 std::vector<const Convention*> Explain(const std::vector<Convention>& all, const std::string& ours,
                                        const std::string& expected) {
-  std::vector<const Convention*> used;
-  std::string o = ours, e = expected;
-  for (const Convention& c : all) {
-    std::string o2 = c.canon(o), e2 = c.canon(e);
-    if (o2 != o || e2 != e) {
-      used.push_back(&c);
-      o = std::move(o2);
-      e = std::move(e2);
+  const size_t n = all.size();
+  std::vector<uint32_t> subsets;
+  for (uint32_t m = 1; m < (1u << n); ++m) subsets.push_back(m);
+  std::stable_sort(subsets.begin(), subsets.end(),
+                   [](uint32_t a, uint32_t b) { return __builtin_popcount(a) < __builtin_popcount(b); });
+  for (uint32_t m : subsets) {
+    std::string o = ours, e = expected;
+    for (size_t i = 0; i < n; ++i) {
+      if (!(m & (1u << i))) continue;
+      if (all[i].side != Convention::kExpected) o = all[i].canon(o);
+      if (all[i].side != Convention::kOurs) e = all[i].canon(e);
+    }
+    if (o == e) {
+      std::vector<const Convention*> used;
+      for (size_t i = 0; i < n; ++i) {
+        if (m & (1u << i)) used.push_back(&all[i]);
+      }
+      return used;
     }
   }
-  if (o != e) return {};
-  // Keep only the conventions needed: drop each and see if still equal.
-  std::vector<const Convention*> needed;
-  for (const Convention* c : used) {
-    std::string o3 = ours, e3 = expected;
-    for (const Convention* d : used) {
-      if (d == c) continue;
-      o3 = d->canon(o3);
-      e3 = d->canon(e3);
-    }
-    if (o3 != e3) needed.push_back(c);
-  }
-  return needed.empty() ? used : needed;
+  return {};
 }
 
 }  // namespace
@@ -424,7 +430,8 @@ int RunNormalizeEval(const std::vector<std::string>& args) {
     std::vector<const Convention*> conv;
     if (c.check == "equals" && ours) conv = Explain(conventions, got, c.expected);
     if (!ours && c.expected == "0" && op->ours == std::string("number words → value")) {
-      static const Convention kNoNumber{"zero-for-no-number", "a text without a number has no value (not 0)", nullptr};
+      static const Convention kNoNumber{"zero-for-no-number", "a text without a number has no value (not 0)",
+                                        Convention::kBoth, nullptr};
       conv.push_back(&kNoNumber);
     }
     if (!conv.empty()) {
