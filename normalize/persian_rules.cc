@@ -108,7 +108,7 @@ absl::StatusOr<std::unique_ptr<PersianWordRules>> PersianWordRules::Load(const P
   }
   for (const auto& w : r->bound_) add(w, kBound);
   for (const auto& [w, role] : r->roles_) {
-    if (w.size() >= 2) r->role_filter_[FilterKey(w)] = true;
+    if (w.size() >= 2) r->role_filter_[FilterKey(w)] = 1;
   }
   return r;
 }

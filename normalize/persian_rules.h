@@ -108,7 +108,7 @@ class PersianWordRules {
     return static_cast<uint16_t>((w.size() * 0x9E37u) ^ (static_cast<unsigned char>(w[w.size() - 1]) << 8) ^
                                  static_cast<unsigned char>(w[w.size() - 2]) ^ (static_cast<unsigned char>(w[0]) << 4));
   }
-  std::vector<bool> role_filter_ = std::vector<bool>(1 << 16, false);
+  std::vector<uint8_t> role_filter_ = std::vector<uint8_t>(1 << 16, 0);
 };
 
 }  // namespace quotematch
