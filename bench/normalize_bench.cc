@@ -9,20 +9,18 @@
 // full analysis (tokens, numbers, dates).
 #include <benchmark/benchmark.h>
 
-#include <fstream>
-#include <sstream>
 #include <string>
 
+#include "base/file.h"
 #include "normalize/normalizer.h"
 
 namespace quotematch {
 namespace {
 
 std::string Read(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  std::string text;
+  ReadFileToString(path, &text);  // empty when absent: the caller falls back
+  return text;
 }
 
 std::string Corpus(Language lang) {

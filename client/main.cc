@@ -19,6 +19,7 @@
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 
+#include "base/file.h"
 #include "base/strings.h"
 #include "base/utf8.h"
 #include "normalize/normalizer.h"
@@ -137,12 +138,10 @@ bool ReadFile(const std::string& path, std::string* out, std::string* error) {
     out->assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
     return true;
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  if (!ReadFileToString(path, out)) {
     *error = StrCat("cannot read ", path);
     return false;
   }
-  out->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   return true;
 }
 

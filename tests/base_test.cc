@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "base/file.h"
 #include "base/strings.h"
 #include "base/tsv.h"
 #include "base/utf8.h"
@@ -71,6 +72,14 @@ TEST(TsvTest, ReadsRecordsAndNamesErrors) {
   absl::Status empty = ForEachTsvRecord(" \tb\n", "g.tsv", 2, 2,
                                         [](const TsvRecord&) { return absl::OkStatus(); });
   EXPECT_EQ(std::string(AsStd(empty.message())), "g.tsv:1: field 1 is empty");
+}
+
+TEST(FileTest, ReadsWholeFilesAndReportsMissingOnes) {
+  std::string text;
+  EXPECT_TRUE(ReadFileToString(std::string(QM_SOURCE_DIR) + "/examples/border_talks.fa.txt", &text));
+  EXPECT_GT(text.size(), 1000u);
+  EXPECT_FALSE(ReadFileToString(std::string(QM_SOURCE_DIR) + "/no/such/file", &text));
+  EXPECT_TRUE(text.empty());
 }
 
 TEST(StringsTest, SplitStripJoin) {

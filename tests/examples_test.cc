@@ -1,12 +1,11 @@
 // The sample articles of examples/ align to the pairs stated in
 // examples/border_talks.expected.tsv.
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <string>
 
 #include <gtest/gtest.h>
 
+#include "base/file.h"
 #include "base/strings.h"
 #include "base/tsv.h"
 #include "pipeline/engine.h"
@@ -15,10 +14,9 @@ namespace quotematch {
 namespace {
 
 std::string Read(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  std::string text;
+  EXPECT_TRUE(ReadFileToString(path, &text)) << path;
+  return text;
 }
 
 // The content of `s`'s statement starting with `prefix` (ZWNJ-insensitive
