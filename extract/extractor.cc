@@ -115,9 +115,8 @@ class ExtractRun {
     in_quote_.assign(tokens.size(), false);
     for (const Quote& q : quotes) {
       Span orig = text_.DisplayToOriginal({q.open, q.close_end});
-      for (size_t k = 0; k < tokens.size(); ++k) {
-        if (orig.Contains(tokens[k].original)) in_quote_[k] = true;
-      }
+      auto [first, last] = TokensWithin(orig);
+      for (size_t k = first; k < last; ++k) in_quote_[k] = true;
     }
 
     struct Found {
@@ -168,11 +167,21 @@ class ExtractRun {
     return frame;
   }
 
+  // The tokens [first, last) that lie inside `orig` (tokens are sorted by
+  // their original offsets), found by binary search.
+  std::pair<size_t, size_t> TokensWithin(Span orig) const {
+    const auto& tokens = text_.tokens;
+    auto lo = std::lower_bound(tokens.begin(), tokens.end(), orig.begin,
+                               [](const Token& t, uint32_t pos) { return t.original.begin < pos; });
+    auto hi = std::lower_bound(lo, tokens.end(), orig.end,
+                               [](const Token& t, uint32_t pos) { return t.original.end <= pos; });
+    return {static_cast<size_t>(lo - tokens.begin()), static_cast<size_t>(hi - tokens.begin())};
+  }
+
   size_t WordsIn(Span orig) const {
+    auto [first, last] = TokensWithin(orig);
     size_t n = 0;
-    for (const Token& t : text_.tokens) {
-      if (orig.Contains(t.original) && IsWord(t)) ++n;
-    }
+    for (size_t k = first; k < last; ++k) n += IsWord(text_.tokens[k]);
     return n;
   }
 
@@ -246,9 +255,10 @@ class ExtractRun {
     } else {
       // The cue nearest to the content, outside every quote, in the sentence.
       uint32_t best_distance = UINT32_MAX;
-      for (size_t k = 0; k < tokens.size(); ++k) {
+      auto [first, last] = TokensWithin(sentence);
+      for (size_t k = first; k < last; ++k) {
         const Span& o = tokens[k].original;
-        if (!sentence.Contains(o) || in_quote_[k] || content.Contains(o)) continue;
+        if (in_quote_[k] || content.Contains(o)) continue;
         size_t len = MatchCueAt(k);
         if (len == 0) continue;
         uint32_t d = o.begin >= content.end ? o.begin - content.end : content.begin - std::min(content.begin, tokens[k + len - 1].original.end);
