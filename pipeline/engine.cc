@@ -44,6 +44,14 @@ absl::StatusOr<NormalizedText> Engine::Normalize(std::string_view text, Language
 }
 
 absl::Status Engine::Validate(const Document& doc, std::string_view field) const {
+  RETURN_IF_ERROR(ValidateFields(doc, field));
+  if (size_t bad = FirstInvalidUtf8(doc.text); bad != std::string_view::npos) {
+    return absl::InvalidArgumentError(StrCat(field, ".text: invalid UTF-8 at byte ", bad));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Engine::ValidateFields(const Document& doc, std::string_view field) const {
   if (doc.id.empty()) return absl::InvalidArgumentError(StrCat(field, ".id: must not be empty"));
   if (doc.id.size() > options_.max_id_bytes) {
     return absl::InvalidArgumentError(
@@ -62,15 +70,13 @@ absl::Status Engine::Validate(const Document& doc, std::string_view field) const
                                                      " bytes exceeds the limit of ",
                                                      options_.max_document_bytes));
   }
-  if (size_t bad = FirstInvalidUtf8(doc.text); bad != std::string_view::npos) {
-    return absl::InvalidArgumentError(StrCat(field, ".text: invalid UTF-8 at byte ", bad));
-  }
   return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<Statement>> Engine::Extract(const Document& doc,
                                                        std::string_view field) const {
-  RETURN_IF_ERROR(Validate(doc, field));
+  // The text's encoding is checked by normalization, with the same message.
+  RETURN_IF_ERROR(ValidateFields(doc, field));
   ASSIGN_OR_RETURN(NormalizedText text,
                    Normalize(doc.text, doc.language, StrCat(field, ".text")));
   return extractor_.Extract(doc, text);
@@ -78,7 +84,8 @@ absl::StatusOr<std::vector<Statement>> Engine::Extract(const Document& doc,
 
 absl::StatusOr<std::unique_ptr<AnalyzedDocument>> Engine::Analyze(Document doc,
                                                                   std::string_view field) const {
-  RETURN_IF_ERROR(Validate(doc, field));
+  // The text's encoding is checked by normalization, with the same message.
+  RETURN_IF_ERROR(ValidateFields(doc, field));
   auto out = std::make_unique<AnalyzedDocument>();
   ASSIGN_OR_RETURN(out->text, Normalize(doc.text, doc.language, StrCat(field, ".text")));
   out->document = std::move(doc);

@@ -105,6 +105,10 @@ class Engine {
   const Aligner& aligner() const { return aligner_; }
 
  private:
+  // Validate without the scan of the text's encoding, which normalization
+  // does anyway.
+  absl::Status ValidateFields(const Document& doc, std::string_view field) const;
+
   EngineOptions options_;
   const Normalizer& normalizer_;
   const Extractor& extractor_;
