@@ -29,7 +29,7 @@ absl::StatusOr<std::unique_ptr<Aligner>> Aligner::Load(const AlignerData& data,
   std::unique_ptr<Aligner> a(new Aligner());
   a->weights_ = weights;
   ASSIGN_OR_RETURN(a->english_, EnglishLemmatizer::Load(data.english_irregular, data.stopwords_en));
-  ASSIGN_OR_RETURN(a->persian_, PersianStemmer::Load(data.persian_verb_stems, data.stopwords_fa));
+  ASSIGN_OR_RETURN(a->persian_, PersianStemmer::Load(data.persian_verbs, data.stopwords_fa));
   ASSIGN_OR_RETURN(a->lexicon_, Lexicon::Load(data.lexicon, "starter.tsv", *a->persian_));
   ASSIGN_OR_RETURN(a->skeletons_, NameSkeletons::Load(data.translit));
   return a;
@@ -37,7 +37,7 @@ absl::StatusOr<std::unique_ptr<Aligner>> Aligner::Load(const AlignerData& data,
 
 const Aligner& Aligner::Default() {
   static const Aligner* aligner = [] {
-    auto loaded = Load({data::kLexiconStarter, data::kEnglishIrregular, data::kPersianVerbStems,
+    auto loaded = Load({data::kLexiconStarter, data::kEnglishIrregular, data::kPersianVerbs,
                         data::kStopwordsEn, data::kStopwordsFa, data::kTranslitFaLatin});
     if (!loaded.ok()) std::abort();  // embedded data is pinned by tests
     return loaded->release();

@@ -105,7 +105,7 @@ struct Alignment {
 struct AlignerData {
   std::string_view lexicon;          // data/lexicon/*.tsv
   std::string_view english_irregular;
-  std::string_view persian_verb_stems;
+  std::string_view persian_verbs;      // data/lexicon/fa_verbs.tsv
   std::string_view stopwords_en;
   std::string_view stopwords_fa;
   std::string_view translit;         // data/translit/fa_latin.tsv

@@ -93,13 +93,14 @@ std::vector<std::string> EnglishLemmatizer::Candidates(std::string_view w) const
   return out;
 }
 
-absl::StatusOr<std::unique_ptr<PersianStemmer>> PersianStemmer::Load(std::string_view verb_stems,
+absl::StatusOr<std::unique_ptr<PersianStemmer>> PersianStemmer::Load(std::string_view verbs,
                                                                      std::string_view stopwords) {
   auto out = std::make_unique<PersianStemmer>();
-  RETURN_IF_ERROR(ForEachTsvRecord(verb_stems, "fa_verb_stems.tsv", 2, 2,
-                                   [&](const TsvRecord& r) -> absl::Status {
+  // data/lexicon/fa_verbs.tsv: INFINITIVE, PAST STEM, PRESENT STEM[, colloquial
+  // stems]; the aligner needs the formal present stem of each infinitive.
+  RETURN_IF_ERROR(ForEachTsvRecord(verbs, "fa_verbs.tsv", 3, 4, [&](const TsvRecord& r) -> absl::Status {
     ASSIGN_OR_RETURN(std::string inf, KeyOf(r, r.fields[0], Language::kPersian));
-    ASSIGN_OR_RETURN(std::string present, KeyOf(r, r.fields[1], Language::kPersian));
+    ASSIGN_OR_RETURN(std::string present, KeyOf(r, r.fields[2], Language::kPersian));
     if (!EndsWith(inf, "ن")) return r.Error("infinitive must end in ن");
     if (!out->present_stems_.emplace(inf, present).second) return r.Error("duplicate infinitive");
     return absl::OkStatus();

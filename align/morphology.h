@@ -38,9 +38,9 @@ class EnglishLemmatizer {
 
 class PersianStemmer {
  public:
-  // `verb_stems`: INFINITIVE<TAB>PRESENT_STEM lines; `stopwords`: one per line.
-  // Both are normalized to match-key form.
-  static absl::StatusOr<std::unique_ptr<PersianStemmer>> Load(std::string_view verb_stems,
+  // `verbs`: data/lexicon/fa_verbs.tsv (INFINITIVE, PAST, PRESENT[, colloquial]);
+  // `stopwords`: one per line. Both are normalized to match-key form.
+  static absl::StatusOr<std::unique_ptr<PersianStemmer>> Load(std::string_view verbs,
                                                               std::string_view stopwords);
   // Candidate stems of a match-key word, the word itself first: inflectional
   // prefixes (می، نمی، ب، ن) and suffixes (plural, enclitics, ezafe/indefinite

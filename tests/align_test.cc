@@ -36,7 +36,7 @@ TEST(MorphologyTest, EnglishCandidates) {
 }
 
 TEST(MorphologyTest, PersianCandidates) {
-  auto fa = PersianStemmer::Load(data::kPersianVerbStems, data::kStopwordsFa);
+  auto fa = PersianStemmer::Load(data::kPersianVerbs, data::kStopwordsFa);
   ASSERT_TRUE(fa.ok()) << fa.status();
   struct Case {
     const char* word;  // match-key form (no ZWNJ)
@@ -72,7 +72,7 @@ TEST(TransliterationTest, SkeletonsAgreeAcrossScripts) {
 }
 
 TEST(LexiconTest, LoaderValidates) {
-  auto fa = PersianStemmer::Load(data::kPersianVerbStems, data::kStopwordsFa);
+  auto fa = PersianStemmer::Load(data::kPersianVerbs, data::kStopwordsFa);
   ASSERT_TRUE(fa.ok());
   struct Case {
     const char* tsv;
