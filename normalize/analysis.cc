@@ -129,7 +129,6 @@ void TextAnalyzer::Tokenize(NormalizedText* t) const {
     tok.key = t->key.substr(ks.begin, ks.size());
     tok.original = t->display_map.ToInput({b, e});
     tok.script = ScriptOf(std::string_view(d).substr(b, e - b));
-    tok.arabic_script = tok.script == Script::kArabic;
     size_t p = b;
     tok.capitalized = unicode::IsUpper(DecodeUtf8(d, &p));
     if (kind == TokenKind::kNumber) tok.number = ParseDigits(tok.key);
@@ -334,8 +333,8 @@ void TextAnalyzer::FindDates(NormalizedText* t) const {
     size_t after = i + 1;
     if (after < toks.size() && toks[after].key == "ماه") ++after;
     if (after < toks.size() && toks[after].key == ".") ++after;  // Feb. 8
-    std::optional<int> day = number_at(i - (i > 0 ? 1 : 0), 1, 31);
-    if (i == 0) day.reset();
+    std::optional<int> day;  // Persian and British order: 19 بهمن، 8 February
+    if (i > 0) day = number_at(i - 1, 1, 31);
     size_t first = day ? i - 1 : i;
     size_t last = i;
     size_t year_at = after;

@@ -58,7 +58,7 @@ absl::StatusOr<NormalizedText> Normalizer::Normalize(std::string_view text, Lang
   out.display_map = OffsetMap::Compose(m1, m2);
 
   OffsetMapBuilder key_map;
-  internal::KeyPass(out.display, key_table_, out.language, &out.key, &key_map);
+  internal::KeyPass(out.display, key_table_, &out.key, &key_map);
   out.key_to_display = key_map.Finish(static_cast<uint32_t>(out.display.size()));
   out.key_map = OffsetMap::Compose(out.display_map, out.key_to_display);
 

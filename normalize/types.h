@@ -36,7 +36,6 @@ struct Token {
   Script script = Script::kOther;
   double number = 0;      // value of a kNumber token
   bool capitalized = false;  // the original starts with an upper-case letter
-  bool arabic_script = false;
 };
 
 // A number written with digits, words or both ("2.5 million", "بیست و پنج",

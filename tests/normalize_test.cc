@@ -97,7 +97,7 @@ TEST(NormalizerTest, TokensCarryNumbersAndSpans) {
   // The first token is the ZWNJ-joined word, whole, spanning its bytes.
   ASSERT_FALSE(t.tokens.empty());
   EXPECT_EQ(text.substr(t.tokens[0].original.begin, t.tokens[0].original.size()), "رئیس‌جمهور");
-  EXPECT_TRUE(t.tokens[0].arabic_script);
+  EXPECT_EQ(t.tokens[0].script, Script::kArabic);
 }
 
 TEST(NormalizerTest, CapitalizationComesFromTheOriginal) {

@@ -192,8 +192,8 @@ class KeyRun {
 
 }  // namespace
 
-void KeyPass(std::string_view display, const CharTable& key_table, Language language,
-             std::string* out, OffsetMapBuilder* map) {
+void KeyPass(std::string_view display, const CharTable& key_table, std::string* out,
+             OffsetMapBuilder* map) {
   const size_t start = out->size();
   KeyRun run(display, key_table, out, map);
   run.Run();

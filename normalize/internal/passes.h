@@ -53,8 +53,8 @@ bool CharPass(std::string_view in, const CharTable& table, bool nfkc, std::strin
 void SpacingPass(std::string_view in, Language language, const NormalizerOptions& options,
                  const PersianWordRules& rules, std::string* out, OffsetMapBuilder* map);
 
-void KeyPass(std::string_view display, const CharTable& key_table, Language language,
-             std::string* out, OffsetMapBuilder* map);
+void KeyPass(std::string_view display, const CharTable& key_table, std::string* out,
+             OffsetMapBuilder* map);
 
 // Kinds of protected spans, found by FindProtected.
 enum class ProtectedKind { kUrl, kEmail, kMention, kHashtag, kLatin };
