@@ -108,7 +108,10 @@ absl::StatusOr<std::unique_ptr<PersianWordRules>> PersianWordRules::Load(const P
   }
   for (const auto& w : r->bound_) add(w, kBound);
   for (const auto& [w, role] : r->roles_) {
-    if (w.size() >= 2) r->role_filter_[FilterKey(w)] = 1;
+    if (w.size() >= 2) {
+      const uint16_t key = FilterKey(w);
+      r->role_filter_[key >> 6] |= uint64_t{1} << (key & 63);
+    }
   }
   return r;
 }

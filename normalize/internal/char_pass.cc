@@ -10,7 +10,7 @@ bool IsDiacritic(char32_t c) { return (c >= 0x064B && c <= 0x0652) || c == 0x067
 }  // namespace
 
 CharTable::CharTable(const CharRules& rules, const NormalizerOptions& options, bool key)
-    : plain_(0x10000, 0), actions_(0x10000, 0) {
+    : actions_(0x10000, 0) {
   auto set = [&](char32_t c, std::string replacement) {
     std::string self;
     AppendUtf8(c, &self);
@@ -42,9 +42,14 @@ CharTable::CharTable(const CharRules& rules, const NormalizerOptions& options, b
     }
   }
   const uint8_t* flags = unicode::NfkcFlagsBmp();
-  for (char32_t c = 0; c < 0x10000; ++c) {
-    plain_[c] = actions_[c] == 0 && (!options.nfkc || ((flags[c] & unicode::kNfkcIdentity) &&
-                                                       (flags[c] & unicode::kNfkcBoundaryBefore)));
+  plain_.assign(0x800, 0);
+  for (char32_t c = 0; c < 0x800; ++c) {
+    if (key) {
+      plain_[c] = actions_[c] == 0 && !IsSpaceCp(c);
+    } else {
+      plain_[c] = actions_[c] == 0 && (!options.nfkc || ((flags[c] & unicode::kNfkcIdentity) &&
+                                                         (flags[c] & unicode::kNfkcBoundaryBefore)));
+    }
   }
 }
 
@@ -94,46 +99,31 @@ bool CharPass(std::string_view in, const CharTable& table, bool nfkc, std::strin
   size_t j = 0;
   bool have = false;  // c/j hold the code point at i
   while (i < n) {
-    // ASCII fast path: plain ASCII without action, not followed by a
-    // combining character.
     if (!have) {
-      // Tight loop over plain ASCII; the last byte of the run is revisited
-      // below when a non-ASCII character follows (it may combine with it).
-      size_t start = i;
-      while (i < n && s[i] < 0x80 && table.PlainAscii(s[i])) ++i;
-      if (i > start && i < n && s[i] >= 0x80) {
-        // Revisit the last ASCII byte only if the next character may combine
-        // with it (no NFKC boundary before it).
-        bool boundary = true;
-        if ((s[i] & 0xE0) == 0xC0 && i + 1 < n) {
-          char32_t c2 = (static_cast<char32_t>(s[i] & 0x1F) << 6) | (s[i + 1] & 0x3F);
-          boundary = (flags[c2] & unicode::kNfkcBoundaryBefore) != 0;
-        } else {
-          boundary = false;  // decide on the slow path
+      // The tight loop: ASCII and two-byte characters copied unchanged.
+      size_t k = i, last = i;  // last: start of the last character passed
+      while (k < n) {
+        const unsigned char b = s[k];
+        if (b < 0x80) {
+          if (!table.Plain(b)) break;
+          last = k++;
+          continue;
         }
-        if (!boundary) --i;
-      }
-      if (i >= n) break;
-      unsigned char b = s[i];
-      if (b < 0x80 && table.PlainAscii(b) && (i + 1 >= n || s[i + 1] < 0x80)) {
-        ++i;
-        continue;
-      }
-      // Tight loop over plain two-byte characters (Arabic script, Latin-1)
-      // that have no rule and are NFKC-stable, when the next one is too.
-      if ((b & 0xE0) == 0xC0 && b >= 0xC2) {
-        size_t k = i;
-        while (k + 3 < n && (s[k] & 0xE0) == 0xC0 && s[k] >= 0xC2 && (s[k + 1] & 0xC0) == 0x80) {
-          char32_t c2 = (static_cast<char32_t>(s[k] & 0x1F) << 6) | (s[k + 1] & 0x3F);
-          if (!table.PlainBmp(c2)) break;
-          // The following character must start a new NFKC segment.
-          unsigned char nb = s[k + 2];
-          if (nb >= 0x80) {
-            if ((nb & 0xE0) != 0xC0 || (s[k + 3] & 0xC0) != 0x80) break;
-            char32_t n2 = (static_cast<char32_t>(nb & 0x1F) << 6) | (s[k + 3] & 0x3F);
-            if (!(flags[n2] & unicode::kNfkcBoundaryBefore)) break;
-          }
+        if ((b & 0xE0) == 0xC0 && b >= 0xC2 && k + 1 < n && (s[k + 1] & 0xC0) == 0x80) {
+          if (!table.Plain((static_cast<char32_t>(b & 0x1F) << 6) | (s[k + 1] & 0x3F))) break;
+          last = k;
           k += 2;
+          continue;
+        }
+        break;
+      }
+      if (k > i) {
+        // A character after the run that may combine with the run's last
+        // one (no normalization boundary before it): revisit the last one.
+        if (k < n && nfkc) {
+          char32_t d;
+          size_t after;
+          if (decode(k, &d, &after) && !boundary_before(d)) k = last;
         }
         if (k > i) {
           i = k;

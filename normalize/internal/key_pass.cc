@@ -39,53 +39,57 @@ class KeyRun {
 
   void Run() {
     const size_t n = in_.size();
+    const auto* s = reinterpret_cast<const unsigned char*>(in_.data());
     out_->reserve(out_->size() + n);
+    bool plain_ascii[128];
+    for (int b = 0; b < 128; ++b) {
+      plain_ascii[b] = IsAsciiLetter(static_cast<char32_t>(b)) ||
+                       (table_.Action(static_cast<char32_t>(b)) == 0 && b != ' ' && b != '\n' && b != '\t' &&
+                        b != '\r' && b != '\'');
+    }
     size_t i = 0;
     run_ = 0;
     while (i < n) {
-      unsigned char b = static_cast<unsigned char>(in_[i]);
-      if (b < 0x80) {
-        // A single space between two non-space characters stays as it is.
-        if (b == ' ' && i > 0 && i + 1 < n && in_[i + 1] != ' ' && in_[i + 1] != '\n' && in_[i + 1] != '\t' &&
-            in_[i + 1] != '\r' && static_cast<unsigned char>(in_[i + 1]) < 0xC2) {
-          ++i;
-          continue;
+      // The tight loop: what the key keeps as it is — ASCII without an
+      // action (upper case is folded in place at the end), a single space
+      // between two characters, two-byte characters without an action.
+      while (i < n) {
+        const unsigned char b = s[i];
+        if (b < 0x80) {
+          if (plain_ascii[b]) {
+            ++i;
+            continue;
+          }
+          if (b == ' ' && i > 0 && i + 2 < n && SingleSpaceBefore(s + i + 1)) {
+            ++i;
+            continue;
+          }
+          break;
         }
-        if (b == ' ' && i > 0 && i + 2 < n && (static_cast<unsigned char>(in_[i + 1]) & 0xE0) == 0xC0 &&
-            !(in_[i + 1] == '\xC2' && (in_[i + 2] == '\x85' || in_[i + 2] == '\xA0'))) {
-          ++i;  // followed by a two-byte letter that is not a space
-          continue;
+        if ((b & 0xE0) == 0xC0 && i + 1 < n && (s[i + 1] & 0xC0) == 0x80) {
+          if (table_.Plain((static_cast<char32_t>(b & 0x1F) << 6) | (s[i + 1] & 0x3F))) {
+            i += 2;
+            continue;
+          }
         }
-        if (b == ' ' || b == '\n' || b == '\t' || b == '\r') {
-          Whitespace(i);
-          i = ws_end_;
-          continue;
-        }
-        if (IsAsciiLetter(b)) {
-          i = LatinWord(i);
-          continue;
-        }
-        if (table_.Action(b) == 0) {
-          ++i;
-          continue;
-        }
+        break;
       }
-      // Tight loop over unchanged two-byte characters (Arabic script).
-      if ((b & 0xE0) == 0xC0) {
-        size_t k = i;
-        const auto* s = reinterpret_cast<const unsigned char*>(in_.data());
-        while (k + 1 < n && (s[k] & 0xE0) == 0xC0 && (s[k + 1] & 0xC0) == 0x80) {
-          char32_t c2 = (static_cast<char32_t>(s[k] & 0x1F) << 6) | (s[k + 1] & 0x3F);
-          if (table_.Action(c2) != 0 || c2 == 0x85 || c2 == 0xA0) break;
-          k += 2;
-        }
-        if (k > i) {
-          i = k;
-          continue;
-        }
+      if (i >= n) break;
+      const unsigned char b = s[i];
+      if (b == ' ' || b == '\n' || b == '\t' || b == '\r') {
+        Whitespace(i);
+        i = ws_end_;
+        continue;
       }
       size_t j = i;
       char32_t c = DecodeUtf8(in_, &j);
+      if (IsApostrophe(c)) {
+        size_t after;
+        if (Clitic(i, j, &after)) {
+          i = after;
+          continue;
+        }
+      }
       if (c >= 0x80 && IsSpaceCp(c)) {
         Whitespace(i);
         i = ws_end_;
@@ -97,8 +101,6 @@ class KeyRun {
     }
     Flush(n);
   }
-
-
 
  private:
   void Flush(size_t end) {
@@ -139,47 +141,51 @@ class KeyRun {
     }  // a single plain space stays in the copied run
   }
 
-  // A Latin word starting at `b`: letters (folded) and an apostrophe clitic.
-  size_t LatinWord(size_t b) {
-    size_t i = b;
-    // Upper-case ASCII is folded in place at the end of the pass (same
-    // length, so the offset map stays a copy).
-    while (i < in_.size() && IsAsciiLetter(static_cast<unsigned char>(in_[i]))) ++i;
-    // Apostrophe + letters: a clitic?
-    if (i < in_.size()) {
-      size_t j = i;
-      char32_t a = DecodeUtf8(in_, &j);
-      if (IsApostrophe(a)) {
-        size_t k = j;
-        while (k < in_.size() && IsAsciiLetter(static_cast<unsigned char>(in_[k]))) ++k;
-        std::string base, clitic;
-        for (size_t m = b; m < i; ++m) base.push_back(static_cast<char>(in_[m] | 0x20));
-        for (size_t m = j; m < k; ++m) clitic.push_back(static_cast<char>(in_[m] | 0x20));
-        if (clitic == "t" && EndsWith(base, "n")) {
-          // n't: "don't" → "do not", "can't" → "can not", "won't" → "will not".
-          std::string stem = base.substr(0, base.size() - 1);
-          const char* expansion = base == "won" ? "will not" : base == "shan" ? "shall not"
-                                  : base == "can" ? "can not" : nullptr;
-          if (expansion != nullptr) {
-            Replace(b, k, expansion);
-          } else {
-            Replace(i - 1, k, " not");
-          }
-          return k;
-        }
-        if (k > j) {
-          const char* e = Expand(base, clitic);
-          if (e != nullptr) {
-            Replace(i, k, e);
-            return k;
-          }
-        } else if (!base.empty() && base.back() == 's') {
-          Replace(i, j, "");  // plural possessive: ministers' → ministers
-          return j;
-        }
+  // True when the space before `next` stands between two characters and
+  // stays: the next character is neither a space nor a line break.
+  static bool SingleSpaceBefore(const unsigned char* next) {
+    const unsigned char c = next[0];
+    if (c < 0x80) return c != ' ' && c != '\n' && c != '\t' && c != '\r';
+    return (c & 0xE0) == 0xC0 && !(c == 0xC2 && (next[1] == 0x85 || next[1] == 0xA0));
+  }
+
+  // An apostrophe [a, j) after ASCII letters: expands or drops an English
+  // clitic ("don't" → "do not", "minister's" → "minister"). Returns false
+  // when there is nothing to do; else sets *after past what was consumed.
+  bool Clitic(size_t a, size_t j, size_t* after) {
+    size_t b = a;
+    while (b > run_ && IsAsciiLetter(static_cast<unsigned char>(in_[b - 1]))) --b;
+    if (b == a) return false;
+    size_t k = j;
+    while (k < in_.size() && IsAsciiLetter(static_cast<unsigned char>(in_[k]))) ++k;
+    std::string base, clitic;
+    for (size_t m = b; m < a; ++m) base.push_back(static_cast<char>(in_[m] | 0x20));
+    for (size_t m = j; m < k; ++m) clitic.push_back(static_cast<char>(in_[m] | 0x20));
+    if (clitic == "t" && EndsWith(base, "n")) {
+      // n't: "don't" → "do not", "can't" → "can not", "won't" → "will not".
+      const char* expansion = base == "won" ? "will not" : base == "shan" ? "shall not"
+                              : base == "can" ? "can not" : nullptr;
+      if (expansion != nullptr) {
+        Replace(b, k, expansion);
+      } else {
+        Replace(a - 1, k, " not");
       }
+      *after = k;
+      return true;
     }
-    return i;
+    if (k > j) {
+      const char* e = Expand(base, clitic);
+      if (e == nullptr) return false;
+      Replace(a, k, e);
+      *after = k;
+      return true;
+    }
+    if (base.back() == 's') {
+      Replace(a, j, "");  // plural possessive: ministers' → ministers
+      *after = j;
+      return true;
+    }
+    return false;
   }
 
   std::string_view in_;
@@ -197,9 +203,11 @@ void KeyPass(std::string_view display, const CharTable& key_table, std::string* 
   const size_t start = out->size();
   KeyRun run(display, key_table, out, map);
   run.Run();
-  for (size_t i = start; i < out->size(); ++i) {
-    char& c = (*out)[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  // A branch-free loop the compiler vectorizes.
+  auto* p = reinterpret_cast<unsigned char*>(out->data());
+  for (size_t i = start, n = out->size(); i < n; ++i) {
+    const unsigned char c = p[i];
+    p[i] = static_cast<unsigned char>(c + ((static_cast<unsigned char>(c - 'A') < 26) << 5));
   }
 }
 

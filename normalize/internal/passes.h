@@ -36,9 +36,10 @@ class CharTable {
   const std::string& Replacement(uint16_t action) const { return replacements_[action - 1]; }
   // ASCII without an action.
   bool PlainAscii(unsigned char b) const { return actions_[b] == 0; }
-  // A BMP character without an action that is NFKC-stable alone (for the
-  // character pass's fast loop).
-  bool PlainBmp(char32_t c) const { return plain_[c] != 0; }
+  // A code point below U+0800 (one or two UTF-8 bytes) that the pass copies
+  // unchanged: no action and, for the display table, NFKC-stable alone with
+  // a normalization boundary before it; for the key table, not whitespace.
+  bool Plain(char32_t c) const { return plain_[c] != 0; }
 
  private:
   std::vector<uint8_t> plain_;
@@ -75,5 +76,24 @@ inline bool IsSpaceCp(char32_t c) {
 }
 bool IsArabicLetter(char32_t c);
 bool JoinsNext(char32_t c);  // an Arabic-script letter that connects to the following one
+
+// Character classes of the spacing pass as bit flags, from a table for code
+// points below U+0800 (ASCII, Latin, Arabic) and computed above it.
+enum CharClass : uint8_t {
+  kClassArabicLetter = 1,
+  kClassMark = 2,
+  kClassSpace = 4,
+  kClassDigit = 8,        // a decimal digit of any script
+  kClassPunct = 16,       // punctuation or symbol
+  kClassJoinsNext = 32,
+  kClassLatinLetter = 64,
+  kClassLetter = 128,
+};
+uint8_t ComputeClass(char32_t c);
+const uint8_t* SmallClassTable();  // 0x800 entries
+inline uint8_t ClassOf(char32_t c) {
+  static const uint8_t* table = SmallClassTable();
+  return c < 0x800 ? table[c] : ComputeClass(c);
+}
 
 }  // namespace quotematch::internal

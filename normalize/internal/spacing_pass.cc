@@ -38,6 +38,28 @@ bool JoinsNext(char32_t c) {
   }
 }
 
+uint8_t ComputeClass(char32_t c) {
+  uint8_t k = 0;
+  if (IsArabicLetter(c)) k |= kClassArabicLetter;
+  if (JoinsNext(c)) k |= kClassJoinsNext;
+  if (unicode::IsMark(c)) k |= kClassMark;
+  if (IsSpaceCp(c)) k |= kClassSpace;
+  if (unicode::DigitValue(c) >= 0) k |= kClassDigit;
+  if (unicode::IsPunctuation(c)) k |= kClassPunct;
+  if (IsLatinLetter(c)) k |= kClassLatinLetter;
+  if (unicode::IsLetter(c)) k |= kClassLetter;
+  return k;
+}
+
+const uint8_t* SmallClassTable() {
+  static const auto* table = [] {
+    auto* t = new uint8_t[0x800];
+    for (char32_t c = 0; c < 0x800; ++c) t[c] = ComputeClass(c);
+    return t;
+  }();
+  return table;
+}
+
 // The protected span starting at `i`, if any. `*next` is where a scan
 // should continue when there is none.
 bool ProtectedAt(std::string_view text, size_t i, ProtectedSpan* found, size_t* next_out) {
@@ -138,13 +160,16 @@ std::vector<ProtectedSpan> FindProtected(std::string_view text) {
 
 namespace {
 
-enum class ItemKind { kSpace, kNewline, kWord, kNumber, kProtected, kPunct, kOther };
+enum class ItemKind : uint8_t { kSpace, kNewline, kWord, kNumber, kProtected, kPunct, kOther };
 
 struct Item {
+  Item(ItemKind k, uint32_t b, uint32_t e, int lines = 0, bool fix = false)
+      : kind(k), inner_fix(fix), begin(b), end(e), newlines(lines) {}
   ItemKind kind;
+  bool inner_fix;            // a word with ZWNJ, ها, خواه or a tripled letter
+  uint8_t roles = 0;         // PersianWordRules::Roles of a word
   uint32_t begin, end;
-  int newlines = 0;
-  bool inner_fix = false;  // a word with ZWNJ, ها, خواه or a tripled letter
+  int newlines;
 };
 
 bool IsClosingPunct(char32_t c) {
@@ -234,36 +259,62 @@ class SpacingRun {
     pending_begin_ = pending_end_ = e;
   }
 
+  // The code point at `pos` and its class; `*next` is set past it.
+  char32_t ClassAt(size_t pos, size_t* next, uint8_t* cls) const {
+    const auto* s = reinterpret_cast<const unsigned char*>(in_.data());
+    const unsigned char b = s[pos];
+    char32_t c;
+    if (b < 0x80) {
+      c = b;
+      *next = pos + 1;
+    } else if ((b & 0xE0) == 0xC0 && pos + 1 < in_.size()) {
+      c = (static_cast<char32_t>(b & 0x1F) << 6) | (s[pos + 1] & 0x3F);
+      *next = pos + 2;
+    } else {
+      *next = pos;
+      c = DecodeUtf8(in_, next);
+    }
+    *cls = c == kZwnjCp ? 0 : ClassOf(c);
+    return c;
+  }
+
+  void Add(ItemKind kind, size_t b, size_t e, int newlines = 0, bool fix = false) {
+    items_.emplace_back(kind, static_cast<uint32_t>(b), static_cast<uint32_t>(e), newlines, fix);
+  }
+
   void Scan() {
     size_t i = 0;
     const size_t n = in_.size();
     const auto* bytes = reinterpret_cast<const unsigned char*>(in_.data());
+    items_.reserve(n / 4 + 16);
     size_t no_protected_until = 0;  // a digit run already known not to be protected
     while (i < n) {
       if (i >= no_protected_until && MayStartProtected(bytes[i])) {
         ProtectedSpan span;
         size_t next;
         if (ProtectedAt(in_, i, &span, &next)) {
-          items_.push_back({ItemKind::kProtected, span.span.begin, span.span.end});
+          Add(ItemKind::kProtected, span.span.begin, span.span.end);
           i = span.span.end;
           continue;
         }
         no_protected_until = next;
       }
-      size_t j = i;
-      char32_t c = DecodeUtf8(in_, &j);
-      if (IsArabicLetter(c) || (c == kZwnjCp) || (unicode::IsMark(c) && !items_.empty() &&
-                                                    items_.back().kind == ItemKind::kWord &&
-                                                    items_.back().end == i)) {
+      size_t j;
+      uint8_t cls;
+      char32_t c = ClassAt(i, &j, &cls);
+      if ((cls & kClassArabicLetter) || c == kZwnjCp ||
+          ((cls & kClassMark) && !items_.empty() && items_.back().kind == ItemKind::kWord &&
+           items_.back().end == i)) {
         size_t end = j;
         // While scanning, note what may need a word-internal fix: ZWNJ, ها
         // (ه then ا), خواه (خ و ا ه), three equal letters.
         bool fix = c == kZwnjCp;
         char32_t p3 = 0, p2 = 0, p1 = c;
         while (end < n) {
-          size_t m = end;
-          char32_t d = DecodeUtf8(in_, &m);
-          if (!(IsArabicLetter(d) || d == kZwnjCp || (d >= 0x0300 && unicode::IsMark(d)))) break;
+          size_t m;
+          uint8_t dc;
+          char32_t d = ClassAt(end, &m, &dc);
+          if (!((dc & kClassArabicLetter) || d == kZwnjCp || (d >= 0x0300 && (dc & kClassMark)))) break;
           if (d == kZwnjCp || (d == U'ا' && p1 == U'ه') || (d == p1 && d == p2) ||
               (d == U'ه' && p1 == U'ا' && p2 == U'و' && p3 == U'خ')) {
             fix = true;
@@ -273,52 +324,53 @@ class SpacingRun {
           p1 = d;
           end = m;
         }
-        Item word{ItemKind::kWord, static_cast<uint32_t>(i), static_cast<uint32_t>(end)};
-        word.inner_fix = fix;
-        items_.push_back(word);
+        Add(ItemKind::kWord, i, end, 0, fix);
+        items_.back().roles = rules_.Roles(in_.substr(i, end - i));
         i = end;
         continue;
       }
-      if (IsSpaceCp(c)) {
+      if (cls & kClassSpace) {
         int newlines = c == '\n';
         size_t end = j;
         while (end < n) {
-          size_t m = end;
-          char32_t d = DecodeUtf8(in_, &m);
-          if (!IsSpaceCp(d)) break;
+          size_t m;
+          uint8_t dc;
+          char32_t d = ClassAt(end, &m, &dc);
+          if (!(dc & kClassSpace)) break;
           newlines += d == '\n';
           end = m;
         }
-        items_.push_back({newlines ? ItemKind::kNewline : ItemKind::kSpace, static_cast<uint32_t>(i),
-                          static_cast<uint32_t>(end), newlines});
+        Add(newlines ? ItemKind::kNewline : ItemKind::kSpace, i, end, newlines);
         i = end;
         continue;
       }
-      if (unicode::DigitValue(c) >= 0) {
+      if (cls & kClassDigit) {
         size_t end = j;
         while (end < n) {
-          size_t m = end;
-          char32_t d = DecodeUtf8(in_, &m);
-          if (unicode::DigitValue(d) >= 0) {
+          size_t m;
+          uint8_t dc;
+          char32_t d = ClassAt(end, &m, &dc);
+          if (dc & kClassDigit) {
             end = m;
             continue;
           }
           // Separators inside a number: 24.5, 1,200, ۲۴٫۵, ۸۲۰٬۰۰۰, 12/1400, 3:15.
           if ((d == '.' || d == ',' || d == U'٫' || d == U'٬' || d == '/' || d == ':') && m < n) {
-            size_t q = m;
-            if (unicode::DigitValue(DecodeUtf8(in_, &q)) >= 0) {
+            size_t q;
+            uint8_t qc;
+            ClassAt(m, &q, &qc);
+            if (qc & kClassDigit) {
               end = m;
               continue;
             }
           }
           break;
         }
-        items_.push_back({ItemKind::kNumber, static_cast<uint32_t>(i), static_cast<uint32_t>(end)});
+        Add(ItemKind::kNumber, i, end);
         i = end;
         continue;
       }
-      ItemKind kind = unicode::IsPunctuation(c) ? ItemKind::kPunct : ItemKind::kOther;
-      items_.push_back({kind, static_cast<uint32_t>(i), static_cast<uint32_t>(j)});
+      Add((cls & kClassPunct) ? ItemKind::kPunct : ItemKind::kOther, i, j);
       i = j;
     }
   }
@@ -333,7 +385,7 @@ class SpacingRun {
     // The common case: one plain space between two words.
     if (prev >= 0 && next == prev + 2 && e == b + 1 && in_[b] == ' ' && items_[prev].kind == ItemKind::kWord &&
         nx.kind == ItemKind::kWord) {
-      if (!(persian_ && o_.zwnj && JoinWords(prev, next, b, e))) Copy(b, e);
+      if ((items_[prev].roles | nx.roles) == 0 || !(persian_ && o_.zwnj && JoinWords(prev, next, b, e))) Copy(b, e);
       return;
     }
     if (prev < 0) {  // leading whitespace
@@ -392,8 +444,8 @@ class SpacingRun {
     const Item& nx = items_[next];
     std::string_view p = Text(pv), n = Text(nx);
     using R = PersianWordRules;
-    const uint8_t pr = rules_.Roles(p);
-    const uint8_t nr = rules_.Roles(n);
+    const uint8_t pr = pv.roles;
+    const uint8_t nr = nx.roles;
     if (pr == 0 && nr == 0) return false;  // the common case: nothing to join
     auto join = [&](bool zwnj_if_joining) {
       Replace(b, e, zwnj_if_joining && JoinsAfter(pv) ? kZwnj : "");
@@ -584,24 +636,18 @@ class SpacingRun {
   // are copied without further work.
   bool MayNeedWordFix(const Item& it, int k) const {
     if (it.inner_fix && (o_.zwnj || o_.reduce_repeats || o_.ezafe_heh)) return true;
-    std::string_view w = Text(it);
-    const auto* b = reinterpret_cast<const unsigned char*>(w.data());
-    const size_t n = w.size();
+    const auto* b = reinterpret_cast<const unsigned char*>(in_.data()) + it.begin;
+    const size_t n = it.end - it.begin;
     if (o_.zwnj && n >= 4) {
-      // می / نمی, or a preverb (بر در باز فرا فرو وا ور) + می: they start with
-      // م ن ب د ف و.
-      const uint32_t first = (static_cast<uint32_t>(b[0]) << 8) | b[1];
-      if (first == 0xD985 || first == 0xD986 || first == 0xD8A8 || first == 0xD8AF || first == 0xD981 ||
-          first == 0xD988) {
-        if (StartsWith(w, "می") || StartsWith(w, "نمی")) return true;
-        for (std::string_view pv : {"بر", "در", "باز", "فرا", "فرو", "وا", "ور"}) {
-          if (StartsWith(w, pv)) {
-            std::string_view rest = w.substr(pv.size());
-            if (StartsWith(rest, "می") || StartsWith(rest, "نمی")) return true;
-          }
-        }
+      // می / نمی, or a preverb (بر در باز فرا فرو وا ور) + می / نمی.
+      if (MiLength(b, n) != 0) return true;
+      const size_t pre = PreverbLength(b, n);
+      if (pre != 0 && MiLength(b + pre, n - pre) != 0) return true;
+      // ترین at the end: ت ر ی ن.
+      if (n >= 8 && Cp2(b + n - 8) == 0xD8AA && Cp2(b + n - 6) == 0xD8B1 && Cp2(b + n - 4) == 0xDB8C &&
+          Cp2(b + n - 2) == 0xD986) {
+        return true;
       }
-      if (EndsWith(w, "ترین")) return true;
     }
     if (o_.ezafe_heh && n >= 2 && b[n - 2] == 0xD9 && b[n - 1] == 0x87 && static_cast<size_t>(k + 2) < items_.size() &&
         items_[k + 1].kind == ItemKind::kSpace && Text(items_[k + 2]) == "ی") {
@@ -610,18 +656,51 @@ class SpacingRun {
     return false;
   }
 
+  // The two UTF-8 bytes at `p` as one number (an Arabic-script letter).
+  static uint32_t Cp2(const unsigned char* p) { return (static_cast<uint32_t>(p[0]) << 8) | p[1]; }
+  // The byte length of می (4) or نمی (6) at the start of `b`, else 0.
+  static size_t MiLength(const unsigned char* b, size_t n) {
+    if (n >= 4 && Cp2(b) == 0xD985 && Cp2(b + 2) == 0xDB8C) return 4;                          // می
+    if (n >= 6 && Cp2(b) == 0xD986 && Cp2(b + 2) == 0xD985 && Cp2(b + 4) == 0xDB8C) return 6;  // نمی
+    return 0;
+  }
+  // The byte length of a preverb (بر در باز فرا فرو وا ور) at the start of
+  // `b`, else 0.
+  static size_t PreverbLength(const unsigned char* b, size_t n) {
+    if (n < 4) return 0;
+    const uint32_t c0 = Cp2(b), c1 = Cp2(b + 2);
+    const uint32_t c2 = n >= 6 ? Cp2(b + 4) : 0;
+    constexpr uint32_t kBe = 0xD8A8, kDal = 0xD8AF, kFe = 0xD981, kVav = 0xD988, kRe = 0xD8B1, kAlef = 0xD8A7,
+                       kZe = 0xD8B2;
+    switch (c0) {
+      case kBe:
+        if (c1 == kRe) return 4;                  // بر
+        if (c1 == kAlef && c2 == kZe) return 6;   // باز
+        return 0;
+      case kDal:
+        return c1 == kRe ? 4 : 0;                 // در
+      case kFe:
+        return c1 == kRe && (c2 == kAlef || c2 == kVav) ? 6 : 0;  // فرا، فرو
+      case kVav:
+        return c1 == kAlef || c1 == kRe ? 4 : 0;  // وا، ور
+      default:
+        return 0;
+    }
+  }
+
   void EmitWord(int k) {
     const Item& it = items_[k];
     if (!persian_ || !MayNeedWordFix(it, k)) {
       Copy(it.begin, it.end);
       return;
     }
-    // Per-thread scratch buffers: words are short, but there are many.
-    thread_local std::vector<Cp> cps;
-    thread_local std::vector<bool> drop;
-    thread_local std::vector<std::string> insert_before;
-    thread_local std::string kept;
-    thread_local std::vector<size_t> kept_index;
+    // Scratch buffers of the run (members): words are short, but there are
+    // many.
+    std::vector<Cp>& cps = cps_;
+    std::vector<uint8_t>& drop = drop_;
+    std::vector<const char*>& insert_before = insert_before_;
+    std::string& kept = kept_;
+    std::vector<uint32_t>& kept_index = kept_index_;
     cps.clear();
     for (size_t i = it.begin; i < it.end;) {
       size_t at = i;
@@ -629,9 +708,8 @@ class SpacingRun {
       cps.push_back({c, static_cast<uint32_t>(at), static_cast<uint32_t>(i)});
     }
     // Edits: for each code point, keep / drop, and text to insert before it.
-    drop.assign(cps.size(), false);
-    if (insert_before.size() < cps.size() + 1) insert_before.resize(cps.size() + 1);
-    for (size_t i = 0; i <= cps.size(); ++i) insert_before[i].clear();
+    drop.assign(cps.size(), 0);
+    insert_before.assign(cps.size() + 1, nullptr);
     auto prev_kept_letter = [&](size_t idx) -> char32_t {
       for (size_t m = idx; m-- > 0;) {
         if (!drop[m] && !unicode::IsMark(cps[m].c)) return cps[m].c;
@@ -667,10 +745,10 @@ class SpacingRun {
     kept_index.clear();
     for (size_t i = 0; i < cps.size(); ++i) {
       if (drop[i]) continue;
-      for (uint32_t b = cps[i].b; b < cps[i].e; ++b) kept_index.push_back(i);
+      for (uint32_t b = cps[i].b; b < cps[i].e; ++b) kept_index.push_back(static_cast<uint32_t>(i));
       kept.append(in_.data() + cps[i].b, cps[i].e - cps[i].b);
     }
-    kept_index.push_back(cps.size());
+    kept_index.push_back(static_cast<uint32_t>(cps.size()));
     std::string_view w = kept;
     if (o_.zwnj) {
       // می/نمی (after an optional preverb) + verb: insert the ZWNJ.
@@ -703,7 +781,9 @@ class SpacingRun {
       // Attached plural ها: ZWNJ after a joining letter (کتابها → کتاب‌ها).
       static constexpr std::string_view kPlural[] = {"هایشان", "هایتان", "هایمان", "هاشان", "هاتان",
                                                      "هامان", "هایی", "هایم", "هایت", "هایش", "های", "ها"};
+      const bool has_ha = w.find("ها") != std::string_view::npos;
       for (std::string_view s : kPlural) {
+        if (!has_ha) break;
         if (!EndsWith(w, s)) continue;
         std::string_view base = w.substr(0, w.size() - s.size());
         if (base.empty() || EndsWith(base, kZwnj)) break;
@@ -728,7 +808,7 @@ class SpacingRun {
       }
       // Future tense written together: برخواهد گشت، خواهدگشت، بر‌نخواهد‌گشت →
       // بر خواهد گشت. The auxiliary stands apart from the preverb and the stem.
-      SplitFuture(w, kept_index, cps.size(), &drop, &insert_before);
+      if (w.find("خواه") != std::string_view::npos) SplitFuture(w, kept_index, cps.size(), &drop, &insert_before);
     }
     if (o_.ezafe_heh) {
       // Ezafe written ه‌ی at the end of the word → ۀ.
@@ -755,8 +835,8 @@ class SpacingRun {
 
   // Finds خواه+ending (with an optional ن) inside `w` and puts spaces around
   // it: before it when a preverb precedes, after it when a past stem follows.
-  void SplitFuture(std::string_view w, const std::vector<size_t>& kept_index, size_t ncps,
-                   std::vector<bool>* drop, std::vector<std::string>* insert_before) {
+  void SplitFuture(std::string_view w, const std::vector<uint32_t>& kept_index, size_t ncps,
+                   std::vector<uint8_t>* drop, std::vector<const char*>* insert_before) {
     static constexpr std::string_view kAux[] = {"خواهیم", "خواهید", "خواهند", "خواهم", "خواهی", "خواهد"};
     for (std::string_view aux : kAux) {
       size_t at = w.find(aux);
@@ -786,11 +866,11 @@ class SpacingRun {
   }
 
   template <typename CpVec>
-  void EmitCps(const CpVec& cps, const std::vector<bool>& drop, const std::vector<std::string>& insert_before,
+  void EmitCps(const CpVec& cps, const std::vector<uint8_t>& drop, const std::vector<const char*>& insert_before,
                const Item& it, size_t replace_index, std::string_view replacement) {
     size_t run = it.begin;
     for (size_t i = 0; i < cps.size(); ++i) {
-      if (!insert_before[i].empty()) {
+      if (insert_before[i] != nullptr) {
         Copy(run, cps[i].b);
         Replace(cps[i].b, cps[i].b, insert_before[i]);
         run = cps[i].b;
@@ -815,6 +895,13 @@ class SpacingRun {
   std::string* out_;
   OffsetMapBuilder* map_;
   std::vector<Item>& items_ = ItemBuffer();
+  // EmitWord's scratch: the word's code points, which to drop, what to
+  // insert before each (kZwnj or a space), the kept bytes and their index.
+  std::vector<Cp> cps_;
+  std::vector<uint8_t> drop_;
+  std::vector<const char*> insert_before_;
+  std::string kept_;
+  std::vector<uint32_t> kept_index_;
   size_t skip_until_ = 0;
   size_t pending_begin_ = 0, pending_end_ = 0;
 
@@ -848,6 +935,12 @@ void LatinSpacing(std::string_view in, const NormalizerOptions& o, std::string* 
   while (i < n) {
     unsigned char b = static_cast<unsigned char>(in[i]);
     if (b > ' ' && b < 0x80 && !(digits && b >= '0' && b <= '9')) {
+      ++i;
+      continue;
+    }
+    // A single space between two printable ASCII characters stays.
+    if (b == ' ' && i > 0 && i + 1 < n && static_cast<unsigned char>(in[i + 1]) > ' ' &&
+        static_cast<unsigned char>(in[i + 1]) < 0x80) {
       ++i;
       continue;
     }
