@@ -1,4 +1,5 @@
 #include "base/utf8.h"
+#include "normalize/internal/ascii_scan.h"
 #include "normalize/internal/passes.h"
 #include "normalize/unicode.h"
 
@@ -43,6 +44,8 @@ CharTable::CharTable(const CharRules& rules, const NormalizerOptions& options, b
   }
   const uint8_t* flags = unicode::NfkcFlagsBmp();
   plain_.assign(0x800, 0);
+  printable_plain_ = true;
+  for (char32_t c = 0x20; c < 0x7F; ++c) printable_plain_ &= actions_[c] == 0;
   for (char32_t c = 0; c < 0x800; ++c) {
     if (key) {
       plain_[c] = actions_[c] == 0 && !IsSpaceCp(c);
@@ -106,6 +109,11 @@ bool CharPass(std::string_view in, const CharTable& table, bool nfkc, std::strin
         const unsigned char b = s[k];
         if (b < 0x80) {
           if (!table.Plain(b)) break;
+          if (table.PrintablePlain() && b >= 0x20 && b < 0x7F && k + 1 < n && s[k + 1] < 0x80) {
+            k = SkipAscii(in.data(), k, n, Spaces::kAlways, 0);  // moves: b is printable or a space
+            last = k - 1;
+            continue;
+          }
           last = k++;
           continue;
         }

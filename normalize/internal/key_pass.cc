@@ -3,6 +3,7 @@
 // one space; English contractions are expanded and possessive 's dropped.
 #include "base/strings.h"
 #include "base/utf8.h"
+#include "normalize/internal/ascii_scan.h"
 #include "normalize/internal/passes.h"
 #include "normalize/unicode.h"
 
@@ -47,6 +48,10 @@ class KeyRun {
                        (table_.Action(static_cast<char32_t>(b)) == 0 && b != ' ' && b != '\n' && b != '\t' &&
                         b != '\r' && b != '\'');
     }
+    // Printable ASCII is skipped 16 bytes at a time when none of it but the
+    // apostrophe needs a look.
+    bool printable_plain = true;
+    for (int b = 0x21; b < 0x7F; ++b) printable_plain &= b == '\'' || plain_ascii[b];
     size_t i = 0;
     run_ = 0;
     while (i < n) {
@@ -56,6 +61,13 @@ class KeyRun {
       while (i < n) {
         const unsigned char b = s[i];
         if (b < 0x80) {
+          if (printable_plain && i > 0 && i + 1 < n && s[i + 1] < 0x80) {
+            const size_t k = SkipAscii(in_.data(), i, n, Spaces::kBeforePrintable, '\'');
+            if (k > i) {
+              i = k;
+              continue;
+            }
+          }
           if (plain_ascii[b]) {
             ++i;
             continue;

@@ -40,9 +40,12 @@ class CharTable {
   // unchanged: no action and, for the display table, NFKC-stable alone with
   // a normalization boundary before it; for the key table, not whitespace.
   bool Plain(char32_t c) const { return plain_[c] != 0; }
+  // True when no printable ASCII character or space has an action.
+  bool PrintablePlain() const { return printable_plain_; }
 
  private:
   std::vector<uint8_t> plain_;
+  bool printable_plain_ = false;
   std::vector<uint16_t> actions_;
   std::vector<std::string> replacements_;
 };

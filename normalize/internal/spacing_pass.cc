@@ -1,9 +1,11 @@
 // The spacing pass: characters → display. See passes.h and
 // docs/normalization.md for the conventions.
 #include <algorithm>
+#include <cstring>
 
 #include "base/strings.h"
 #include "base/utf8.h"
+#include "normalize/internal/ascii_scan.h"
 #include "normalize/internal/passes.h"
 #include "normalize/unicode.h"
 
@@ -168,6 +170,7 @@ struct Item {
   ItemKind kind;
   bool inner_fix;            // a word with ZWNJ, ها, خواه or a tripled letter
   uint8_t roles = 0;         // PersianWordRules::Roles of a word
+  bool suspect = false;      // a word that may need a word-internal fix
   uint32_t begin, end;
   int newlines;
 };
@@ -315,10 +318,9 @@ class SpacingRun {
           uint8_t dc;
           char32_t d = ClassAt(end, &m, &dc);
           if (!((dc & kClassArabicLetter) || d == kZwnjCp || (d >= 0x0300 && (dc & kClassMark)))) break;
-          if (d == kZwnjCp || (d == U'ا' && p1 == U'ه') || (d == p1 && d == p2) ||
-              (d == U'ه' && p1 == U'ا' && p2 == U'و' && p3 == U'خ')) {
-            fix = true;
-          }
+          // Branch-free: these are rare, and a branch per test mispredicts.
+          fix |= (d == kZwnjCp) | ((d == U'ا') & (p1 == U'ه')) | ((d == p1) & (d == p2)) |
+                 ((d == U'ه') & (p1 == U'ا') & (p2 == U'و') & (p3 == U'خ'));
           p3 = p2;
           p2 = p1;
           p1 = d;
@@ -326,6 +328,7 @@ class SpacingRun {
         }
         Add(ItemKind::kWord, i, end, 0, fix);
         items_.back().roles = rules_.Roles(in_.substr(i, end - i));
+        items_.back().suspect = fix | Suspect(bytes + i, end - i);
         i = end;
         continue;
       }
@@ -656,6 +659,31 @@ class SpacingRun {
     return false;
   }
 
+  // A quick, branch-free over-approximation of MayNeedWordFix for the
+  // `n` bytes of a word at `b`, computed while scanning: it starts with
+  // می، نم or a preverb's first two letters, ends in ترین, or ends in ه.
+  static bool Suspect(const unsigned char* b, size_t n) {
+    static constexpr unsigned char kNone[8] = {};
+    uint32_t head;
+    uint64_t tail;
+    std::memcpy(&head, n >= 4 ? b : kNone, 4);
+    std::memcpy(&tail, n >= 8 ? b + n - 8 : kNone, 8);
+    auto le = [](const char* s) {  // the first bytes of `s` as a little-endian number
+      uint64_t v = 0;
+      for (size_t i = std::char_traits<char>::length(s); i-- > 0;) v = (v << 8) | static_cast<unsigned char>(s[i]);
+      return v;
+    };
+    static const uint32_t kHeads[] = {static_cast<uint32_t>(le("می")), static_cast<uint32_t>(le("نم")),
+                                      static_cast<uint32_t>(le("بر")), static_cast<uint32_t>(le("با")),
+                                      static_cast<uint32_t>(le("در")), static_cast<uint32_t>(le("فر")),
+                                      static_cast<uint32_t>(le("وا")), static_cast<uint32_t>(le("ور"))};
+    static const uint64_t kTarin = le("ترین");
+    bool suspect = tail == kTarin;
+    for (uint32_t h : kHeads) suspect |= head == h;
+    suspect |= (n >= 2) & (b[n - 2] == 0xD9) & (b[n - 1] == 0x87);  // ه
+    return suspect;
+  }
+
   // The two UTF-8 bytes at `p` as one number (an Arabic-script letter).
   static uint32_t Cp2(const unsigned char* p) { return (static_cast<uint32_t>(p[0]) << 8) | p[1]; }
   // The byte length of می (4) or نمی (6) at the start of `b`, else 0.
@@ -690,7 +718,7 @@ class SpacingRun {
 
   void EmitWord(int k) {
     const Item& it = items_[k];
-    if (!persian_ || !MayNeedWordFix(it, k)) {
+    if (!persian_ || !it.suspect || !MayNeedWordFix(it, k)) {
       Copy(it.begin, it.end);
       return;
     }
@@ -933,6 +961,8 @@ void LatinSpacing(std::string_view in, const NormalizerOptions& o, std::string* 
   const bool digits = o.latin_digits != NormalizerOptions::DigitStyle::kKeep &&
                       o.latin_digits != NormalizerOptions::DigitStyle::kAscii;
   while (i < n) {
+    if (!digits && i > 0) i = SkipAscii(in.data(), i, n, Spaces::kBeforePrintable, 0);
+    if (i >= n) break;
     unsigned char b = static_cast<unsigned char>(in[i]);
     if (b > ' ' && b < 0x80 && !(digits && b >= '0' && b <= '9')) {
       ++i;
