@@ -34,8 +34,6 @@ class CharTable {
   // 0: copy unchanged; otherwise 1 + index into replacements().
   uint16_t Action(char32_t c) const { return c < 0x10000 ? actions_[c] : 0; }
   const std::string& Replacement(uint16_t action) const { return replacements_[action - 1]; }
-  // ASCII without an action.
-  bool PlainAscii(unsigned char b) const { return actions_[b] == 0; }
   // A code point below U+0800 (one or two UTF-8 bytes) that the pass copies
   // unchanged: no action and, for the display table, NFKC-stable alone with
   // a normalization boundary before it; for the key table, not whitespace.
@@ -88,9 +86,6 @@ enum CharClass : uint8_t {
   kClassSpace = 4,
   kClassDigit = 8,        // a decimal digit of any script
   kClassPunct = 16,       // punctuation or symbol
-  kClassJoinsNext = 32,
-  kClassLatinLetter = 64,
-  kClassLetter = 128,
 };
 uint8_t ComputeClass(char32_t c);
 const uint8_t* SmallClassTable();  // 0x800 entries

@@ -43,13 +43,10 @@ bool JoinsNext(char32_t c) {
 uint8_t ComputeClass(char32_t c) {
   uint8_t k = 0;
   if (IsArabicLetter(c)) k |= kClassArabicLetter;
-  if (JoinsNext(c)) k |= kClassJoinsNext;
   if (unicode::IsMark(c)) k |= kClassMark;
   if (IsSpaceCp(c)) k |= kClassSpace;
   if (unicode::DigitValue(c) >= 0) k |= kClassDigit;
   if (unicode::IsPunctuation(c)) k |= kClassPunct;
-  if (IsLatinLetter(c)) k |= kClassLatinLetter;
-  if (unicode::IsLetter(c)) k |= kClassLetter;
   return k;
 }
 
