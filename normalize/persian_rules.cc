@@ -107,11 +107,28 @@ absl::StatusOr<std::unique_ptr<PersianWordRules>> PersianWordRules::Load(const P
     add(w, kClitic);
   }
   for (const auto& w : r->bound_) add(w, kBound);
+  size_t buckets = 16;
+  while (buckets < 4 * r->roles_.size()) buckets *= 2;
+  r->role_tags_.assign(buckets, 0);
+  r->role_slots_.assign(buckets, RoleSlot{});
+  r->role_shift_ = 64 - static_cast<unsigned>(__builtin_ctzll(buckets));
   for (const auto& [w, role] : r->roles_) {
-    if (w.size() >= 2) {
-      const uint16_t key = FilterKey(w);
-      r->role_filter_[key >> 6] |= uint64_t{1} << (key & 63);
+    if (w.size() > 16) {
+      r->long_roles_ = true;
+      continue;
     }
+    RoleSlot slot;
+    unsigned char buf[16] = {};
+    std::memcpy(buf, w.data(), w.size());
+    std::memcpy(&slot.lo, buf, 8);
+    std::memcpy(&slot.hi, buf + 8, 8);
+    slot.len = w.size();
+    slot.roles = role;
+    const uint64_t h = RoleHash(slot.lo, slot.hi, slot.len);
+    size_t i = h >> r->role_shift_;
+    while (r->role_tags_[i] != 0) i = (i + 1) & (buckets - 1);
+    r->role_tags_[i] = RoleTag(h);
+    r->role_slots_[i] = slot;
   }
   return r;
 }
@@ -124,6 +141,12 @@ const PersianWordRules& PersianWordRules::Default() {
     return loaded->release();
   }();
   return *rules;
+}
+
+uint8_t PersianWordRules::LongRoles(std::string_view word) const {
+  if (!long_roles_) return 0;
+  auto it = roles_.find(AsAbsl(word));
+  return it == roles_.end() ? 0 : it->second;
 }
 
 bool PersianWordRules::IsVerbAfterMi(std::string_view rest) const {

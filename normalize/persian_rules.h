@@ -17,6 +17,8 @@
 // Immutable and thread-safe after Load().
 #pragma once
 
+#include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -36,6 +38,18 @@ struct PersianWordData {
   std::string_view not_plural;       // data/normalize/fa_not_plural.txt
   std::string_view not_verbs;        // data/normalize/fa_not_verbs.txt
 };
+
+namespace persian_rules_internal {
+// Of a word of n ≤ 16 bytes, zero-padded to 16: which bytes of the first
+// and of the second 8 are the word's.
+constexpr uint64_t ByteMask(size_t bytes) { return bytes >= 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * bytes)) - 1; }
+inline constexpr uint64_t kLowMask[17] = {ByteMask(0), ByteMask(1), ByteMask(2), ByteMask(3), ByteMask(4), ByteMask(5),
+                                          ByteMask(6), ByteMask(7), ByteMask(8), ByteMask(8), ByteMask(8), ByteMask(8),
+                                          ByteMask(8), ByteMask(8), ByteMask(8), ByteMask(8), ByteMask(8)};
+inline constexpr uint64_t kHighMask[17] = {0,           0,           0,           0,           0,           0,
+                                           0,           0,           0,           ByteMask(1), ByteMask(2), ByteMask(3),
+                                           ByteMask(4), ByteMask(5), ByteMask(6), ByteMask(7), ByteMask(8)};
+}  // namespace persian_rules_internal
 
 class PersianWordRules {
  public:
@@ -72,14 +86,35 @@ class PersianWordRules {
     kClitic = 64,       // ام، اند، مان، ... after silent heh
     kBound = 128,       // bound second element of a compound
   };
-  uint8_t Roles(std::string_view word) const {
-    // Most words play no role: a (length, last byte) bitmap answers without
-    // hashing.
-    if (word.size() < 2) return 0;
-    const uint16_t key = FilterKey(word);
-    if (!((role_filter_[key >> 6] >> (key & 63)) & 1)) return 0;
-    auto it = roles_.find(AsAbsl(word));
-    return it == roles_.end() ? 0 : it->second;
+  // The roles of `word`. Words of up to 16 bytes — all of them, in our
+  // data — are looked up in a small open-addressing table keyed by their
+  // bytes, which costs a multiply and one or two loads; longer ones in a
+  // hash map. With `readable_end`, the 16 bytes from word.data() may be
+  // read when they lie before it (the word's text goes on): the lookup then
+  // copies nothing.
+  uint8_t Roles(std::string_view word, const char* readable_end = nullptr) const {
+    if (word.size() > 16 || word.empty()) return word.size() > 16 ? LongRoles(word) : 0;
+    uint64_t lo, hi;
+    if (readable_end != nullptr && word.data() + 16 <= readable_end) {
+      std::memcpy(&lo, word.data(), 8);
+      std::memcpy(&hi, word.data() + 8, 8);
+    } else {
+      unsigned char buf[16] = {};
+      std::memcpy(buf, word.data(), word.size());
+      std::memcpy(&lo, buf, 8);
+      std::memcpy(&hi, buf + 8, 8);
+    }
+    lo &= persian_rules_internal::kLowMask[word.size()];
+    hi &= persian_rules_internal::kHighMask[word.size()];
+    const uint64_t h = RoleHash(lo, hi, word.size());
+    const uint16_t tag = RoleTag(h);
+    for (size_t i = h >> role_shift_;; i = (i + 1) & (role_tags_.size() - 1)) {
+      if (role_tags_[i] == 0) return 0;
+      if (role_tags_[i] == tag) {
+        const RoleSlot& slot = role_slots_[i];
+        if (slot.lo == lo && slot.hi == hi && slot.len == word.size()) return slot.roles;
+      }
+    }
   }
 
   size_t verb_count() const { return verb_count_; }
@@ -105,12 +140,22 @@ class PersianWordRules {
   absl::flat_hash_map<std::string, std::string> joins_;
   absl::flat_hash_set<std::string> join_starts_;
   absl::flat_hash_map<std::string, uint8_t> roles_;
-  // Length and last two bytes, folded into 16 bits.
-  static uint16_t FilterKey(std::string_view w) {
-    return static_cast<uint16_t>((w.size() * 0x9E37u) ^ (static_cast<unsigned char>(w[w.size() - 1]) << 8) ^
-                                 static_cast<unsigned char>(w[w.size() - 2]) ^ (static_cast<unsigned char>(w[0]) << 4));
+  // The table behind Roles(): one tag (never 0) and one slot per bucket,
+  // at most a quarter full; words of up to 16 bytes, zero-padded.
+  struct RoleSlot {
+    uint64_t lo = 0, hi = 0;
+    size_t len = 0;
+    uint8_t roles = 0;
+  };
+  std::vector<uint16_t> role_tags_;
+  std::vector<RoleSlot> role_slots_;
+  unsigned role_shift_ = 64;
+  bool long_roles_ = false;  // some word with roles is longer than 16 bytes
+  static uint64_t RoleHash(uint64_t lo, uint64_t hi, size_t len) {
+    return (lo ^ (hi * 0x9E3779B97F4A7C15ull) ^ len) * 0xC2B2AE3D27D4EB4Full;
   }
-  std::vector<uint64_t> role_filter_ = std::vector<uint64_t>((1 << 16) / 64, 0);  // 8 KiB: stays in L1
+  static uint16_t RoleTag(uint64_t h) { return static_cast<uint16_t>(h >> 20) | 1; }
+  uint8_t LongRoles(std::string_view word) const;
 };
 
 }  // namespace quotematch
