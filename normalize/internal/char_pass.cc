@@ -54,6 +54,17 @@ CharTable::CharTable(const CharRules& rules, const NormalizerOptions& options, b
                                                          (flags[c] & unicode::kNfkcBoundaryBefore)));
     }
   }
+  if (key) {
+    scanner_ = std::make_unique<PlainScanner>(
+        [&](char32_t c) {
+          if (c >= 0x80) return Plain(c);
+          const bool letter = (c | 32) >= 'a' && (c | 32) <= 'z';
+          return letter || (actions_[c] == 0 && c != ' ' && c != '\n' && c != '\t' && c != '\r' && c != '\'');
+        },
+        /*single_spaces=*/true);
+  } else {
+    scanner_ = std::make_unique<PlainScanner>([&](char32_t c) { return Plain(c); }, /*single_spaces=*/false);
+  }
 }
 
 bool CharPass(std::string_view in, const CharTable& table, bool nfkc, std::string* out,
@@ -106,6 +117,16 @@ bool CharPass(std::string_view in, const CharTable& table, bool nfkc, std::strin
       // The tight loop: ASCII and two-byte characters copied unchanged.
       size_t k = i, last = i;  // last: start of the last character passed
       while (k < n) {
+        // Arabic script (and the ASCII between), 16 bytes at a time; plain
+        // ASCII has its own skip below.
+        if (s[k] >= 0x80) {
+          const size_t skipped = table.scanner().Skip(s, k, n);
+          if (skipped != k) {
+            last = s[skipped - 1] < 0x80 ? skipped - 1 : skipped - 2;
+            k = skipped;
+            if (k >= n) break;
+          }
+        }
         const unsigned char b = s[k];
         if (b < 0x80) {
           if (!table.Plain(b)) break;

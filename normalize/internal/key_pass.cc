@@ -59,6 +59,12 @@ class KeyRun {
       // action (upper case is folded in place at the end), a single space
       // between two characters, two-byte characters without an action.
       while (i < n) {
+        // Arabic script (and the ASCII between), 16 bytes at a time; plain
+        // ASCII has its own skip below.
+        if (s[i] >= 0x80) {
+          i = table_.scanner().Skip(s, i, n);
+          if (i >= n) break;
+        }
         const unsigned char b = s[i];
         if (b < 0x80) {
           if (printable_plain && i > 0 && i + 1 < n && s[i + 1] < 0x80) {

@@ -14,11 +14,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "normalize/char_rules.h"
+#include "normalize/internal/plain_scan.h"
 #include "normalize/offset_map.h"
 #include "normalize/options.h"
 #include "normalize/persian_rules.h"
@@ -40,12 +42,18 @@ class CharTable {
   bool Plain(char32_t c) const { return plain_[c] != 0; }
   // True when no printable ASCII character or space has an action.
   bool PrintablePlain() const { return printable_plain_; }
+  // Skips plain characters 16 bytes at a time: for the display table, those
+  // of Plain(); for the key table, what KeyPass keeps as it is (ASCII
+  // letters, whose case it folds in bulk, and a single space between two
+  // characters included; the apostrophe excluded).
+  const PlainScanner& scanner() const { return *scanner_; }
 
  private:
   std::vector<uint8_t> plain_;
   bool printable_plain_ = false;
   std::vector<uint16_t> actions_;
   std::vector<std::string> replacements_;
+  std::unique_ptr<PlainScanner> scanner_;
 };
 
 // Returns false (and the byte offset in *invalid_at) on invalid UTF-8.
