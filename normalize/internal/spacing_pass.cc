@@ -5,6 +5,7 @@
 
 #include "base/strings.h"
 #include "base/utf8.h"
+#include "normalize/internal/arabic_scan.h"
 #include "normalize/internal/ascii_scan.h"
 #include "normalize/internal/passes.h"
 #include "normalize/unicode.h"
@@ -161,13 +162,22 @@ namespace {
 
 enum class ItemKind : uint8_t { kSpace, kNewline, kWord, kNumber, kProtected, kPunct, kOther };
 
+// What ScanWord notes about a word, for EmitWord: most words need no
+// word-internal fix, and these flags let it copy them without a look.
+enum WordFlag : uint8_t {
+  kWordCheck = 1,     // may need a word-internal fix: FixWord decides
+  kWordZwnj = 2,      // has a ZWNJ
+  kWordTriple = 4,    // has three equal characters in a row
+  kWordEndsHeh = 8,   // ends in ه: an ezafe written apart may follow (خانه ی)
+  kWordInert = 16,    // no roles and nothing FixWord could change (an ezafe after
+                      // a final ه aside): a word that is copied
+};
+
 struct Item {
-  Item(ItemKind k, uint32_t b, uint32_t e, int lines = 0, bool fix = false)
-      : kind(k), inner_fix(fix), begin(b), end(e), newlines(lines) {}
+  Item(ItemKind k, uint32_t b, uint32_t e, int lines = 0) : kind(k), begin(b), end(e), newlines(lines) {}
   ItemKind kind;
-  bool inner_fix;            // a word with ZWNJ, ها, خواه or a tripled letter
+  uint8_t flags = 0;         // WordFlag bits of a word
   uint8_t roles = 0;         // PersianWordRules::Roles of a word
-  bool suspect = false;      // a word that may need a word-internal fix
   uint32_t begin, end;
   int newlines;
 };
@@ -193,9 +203,19 @@ class SpacingRun {
   void Run() {
     Scan();
     int last = -1;  // index of the previous non-space item
+    const Item* items = items_.data();
     for (size_t k = 0; k < items_.size(); ++k) {
-      const Item& it = items_[k];
+      const Item& it = items[k];
       if (it.kind == ItemKind::kSpace || it.kind == ItemKind::kNewline) continue;
+      // The bulk of Persian text: an inert word one space after a word
+      // without roles. What Separator and EmitWord would do: copy both.
+      if ((it.flags & kWordInert) && !(it.flags & kWordEndsHeh) && static_cast<size_t>(last) + 2 == k &&
+          items[last].kind == ItemKind::kWord && items[last].roles == 0 && items[k - 1].end == items[k - 1].begin + 1 &&
+          in_[items[k - 1].begin] == ' ' && skip_until_ <= it.begin) {
+        Copy(items[last].end, it.end);
+        last = static_cast<int>(k);
+        continue;
+      }
       if (skip_until_ > it.begin) {  // consumed by a join of an earlier item
         last = static_cast<int>(k);
         continue;
@@ -220,6 +240,14 @@ class SpacingRun {
   }
 
  private:
+  // Splits the text into items.
+  void Scan() {
+    const size_t n = in_.size();
+    const auto* bytes = reinterpret_cast<const unsigned char*>(in_.data());
+    items_.reserve(n / 4 + 16);
+    for (size_t i = 0; i < n;) i = LexAt(i, n, bytes);
+  }
+
   char32_t CpAt(size_t pos) const {
     size_t p = pos;
     return DecodeUtf8(in_, &p);
@@ -274,30 +302,36 @@ class SpacingRun {
       *next = pos;
       c = DecodeUtf8(in_, next);
     }
-    *cls = c == kZwnjCp ? 0 : ClassOf(c);
+    *cls = c == kZwnjCp ? 0 : c < 0x800 ? small_class_[c] : ComputeClass(c);
     return c;
   }
 
-  void Add(ItemKind kind, size_t b, size_t e, int newlines = 0, bool fix = false) {
-    items_.emplace_back(kind, static_cast<uint32_t>(b), static_cast<uint32_t>(e), newlines, fix);
+  void Add(ItemKind kind, size_t b, size_t e, int newlines = 0) {
+    items_.emplace_back(kind, static_cast<uint32_t>(b), static_cast<uint32_t>(e), newlines);
   }
 
-  void Scan() {
-    size_t i = 0;
-    const size_t n = in_.size();
-    const auto* bytes = reinterpret_cast<const unsigned char*>(in_.data());
-    items_.reserve(n / 4 + 16);
-    size_t no_protected_until = 0;  // a digit run already known not to be protected
-    while (i < n) {
-      if (i >= no_protected_until && MayStartProtected(bytes[i])) {
+  // Makes the item that starts at `i` and returns its end. Words — the
+  // bulk of the text — take the fast path of ScanWord; everything else is
+  // classified one code point at a time.
+  size_t LexAt(size_t i, const size_t n, const unsigned char* bytes) {
+    {
+      const unsigned char b = bytes[i];
+      // A letter of the Arabic block (U+0600–U+06FF, lead bytes D8–DB)
+      // starts a word; it never starts a protected span.
+      if (b - 0xD8u < 4u && (small_class_[Cp2Byte(bytes + i)] & kClassArabicLetter)) return AddWord(i);
+      // One space before an Arabic-block character.
+      if (b == ' ' && i + 1 < n && bytes[i + 1] - 0xD8u < 4u) {
+        Add(ItemKind::kSpace, i, i + 1);
+        return i + 1;
+      }
+      if (i >= no_protected_until_ && MayStartProtected(b)) {
         ProtectedSpan span;
         size_t next;
         if (ProtectedAt(in_, i, &span, &next)) {
           Add(ItemKind::kProtected, span.span.begin, span.span.end);
-          i = span.span.end;
-          continue;
+          return span.span.end;
         }
-        no_protected_until = next;
+        no_protected_until_ = next;
       }
       size_t j;
       uint8_t cls;
@@ -305,29 +339,7 @@ class SpacingRun {
       if ((cls & kClassArabicLetter) || c == kZwnjCp ||
           ((cls & kClassMark) && !items_.empty() && items_.back().kind == ItemKind::kWord &&
            items_.back().end == i)) {
-        size_t end = j;
-        // While scanning, note what may need a word-internal fix: ZWNJ, ها
-        // (ه then ا), خواه (خ و ا ه), three equal letters.
-        bool fix = c == kZwnjCp;
-        char32_t p3 = 0, p2 = 0, p1 = c;
-        while (end < n) {
-          size_t m;
-          uint8_t dc;
-          char32_t d = ClassAt(end, &m, &dc);
-          if (!((dc & kClassArabicLetter) || d == kZwnjCp || (d >= 0x0300 && (dc & kClassMark)))) break;
-          // Branch-free: these are rare, and a branch per test mispredicts.
-          fix |= (d == kZwnjCp) | ((d == U'ا') & (p1 == U'ه')) | ((d == p1) & (d == p2)) |
-                 ((d == U'ه') & (p1 == U'ا') & (p2 == U'و') & (p3 == U'خ'));
-          p3 = p2;
-          p2 = p1;
-          p1 = d;
-          end = m;
-        }
-        Add(ItemKind::kWord, i, end, 0, fix);
-        items_.back().roles = rules_.Roles(in_.substr(i, end - i));
-        items_.back().suspect = fix | Suspect(bytes + i, end - i);
-        i = end;
-        continue;
+        return AddWord(i);
       }
       if (cls & kClassSpace) {
         int newlines = c == '\n';
@@ -341,8 +353,7 @@ class SpacingRun {
           end = m;
         }
         Add(newlines ? ItemKind::kNewline : ItemKind::kSpace, i, end, newlines);
-        i = end;
-        continue;
+        return end;
       }
       if (cls & kClassDigit) {
         size_t end = j;
@@ -367,12 +378,134 @@ class SpacingRun {
           break;
         }
         Add(ItemKind::kNumber, i, end);
-        i = end;
-        continue;
+        return end;
       }
       Add((cls & kClassPunct) ? ItemKind::kPunct : ItemKind::kOther, i, j);
-      i = j;
+      return j;
     }
+  }
+
+  size_t AddWord(size_t begin) {
+    const WordInfo w = ScanWord(begin);
+    Add(ItemKind::kWord, begin, w.end);
+    items_.back().flags = w.flags;
+    items_.back().roles = w.roles;
+    return w.end;
+  }
+
+  // The code point of the two-byte sequence at `p` (valid UTF-8).
+  static char32_t Cp2Byte(const unsigned char* p) {
+    return (static_cast<char32_t>(p[0] & 0x1F) << 6) | (p[1] & 0x3F);
+  }
+  // The two bytes at `p` as one number: a character unit of ScanWord.
+  static uint32_t Unit2(const unsigned char* p) { return (static_cast<uint32_t>(p[0]) << 8) | p[1]; }
+  static uint32_t Load32(const unsigned char* p) {
+    uint32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
+  }
+  static uint64_t Load64(const unsigned char* p) {
+    uint64_t v;
+    std::memcpy(&v, p, 8);
+    return v;
+  }
+  // The first bytes of `s` as a little-endian number, at compile time.
+  static constexpr uint64_t LittleEndian(std::string_view s) {
+    uint64_t v = 0;
+    for (size_t i = s.size(); i-- > 0;) v = (v << 8) | static_cast<unsigned char>(s[i]);
+    return v;
+  }
+
+  // Scans the word that starts at `begin` with a first character ending at
+  // `i` (its unit `first`; `zwnj` when it is a ZWNJ), adds it and returns
+  // its end. A word is Arabic letters, ZWNJ and combining marks.
+  //
+  // It also sets the word's flags. kWordCheck over-approximates what
+  // FixWord can change — a ZWNJ, three equal characters, a start like می،
+  // نم or a preverb's first two letters, an end like ترین or a plural
+  // ها+ending, a خواه inside — so that FixWord, which has the last word,
+  // only sees words that may need it. Characters are compared as 16-bit
+  // units (two UTF-8 bytes, or the code point of anything longer), so no
+  // test needs decoding.
+  // A word as ScanWord found it.
+  struct WordInfo {
+    size_t end;
+    uint8_t flags;  // WordFlag bits
+    uint8_t roles;  // PersianWordRules::Roles
+  };
+
+  __attribute__((always_inline)) WordInfo ScanWord(size_t begin) const {
+    const auto* s = reinterpret_cast<const unsigned char*>(in_.data());
+    const size_t n = in_.size();
+    bool zwnj = false, triple = false, khe = false;
+    size_t i = begin;
+    // Three equal two-byte characters ending with the one at `i`.
+    auto triple_at = [&](size_t i) {
+      return i - begin >= 4 && s[i] == s[i - 2] && s[i] == s[i - 4] && s[i + 1] == s[i - 1] && s[i + 1] == s[i - 3];
+    };
+    while (true) {
+      i = SkipArabicLetters(s, i, n, &khe, &triple);  // the bulk, 16 bytes at a time
+      if (i >= n) break;
+      // One character the fast scan did not vouch for, tested exactly.
+      const unsigned char b = s[i];
+      if (b - 0xD8u < 4u) {
+        const char32_t c = Cp2Byte(s + i);
+        if (!(small_class_[c] & (kClassArabicLetter | kClassMark))) break;
+        khe |= c == U'خ';
+        triple |= triple_at(i);
+        i += 2;
+      } else if (b < 0x80) {
+        break;
+      } else if (b == 0xE2 && s[i + 1] == 0x80 && s[i + 2] == 0x8C) {  // ZWNJ
+        zwnj = true;
+        i += 3;
+      } else {
+        size_t m;
+        uint8_t dc;
+        char32_t d = ClassAt(i, &m, &dc);
+        if (!((dc & kClassArabicLetter) || (d >= 0x0300 && (dc & kClassMark)))) break;
+        if (m == i + 2) triple |= triple_at(i);
+        i = m;
+      }
+    }
+    const size_t len = i - begin;
+    const uint8_t roles = rules_.Roles(in_.substr(begin, len), in_.data() + in_.size());
+    bool check = zwnj | triple | MiHead(s + begin, len) | TailSuspect(s, begin, i);
+    if (khe && !check) check = in_.substr(begin, len).find("خواه") != std::string_view::npos;
+    const bool ends_heh = len >= 2 && s[i - 2] == 0xD9 && s[i - 1] == 0x87;
+    const auto flags = static_cast<uint8_t>((check ? kWordCheck : 0) | (zwnj ? kWordZwnj : 0) |
+                                            (triple ? kWordTriple : 0) | (ends_heh ? kWordEndsHeh : 0) |
+                                            (!check && roles == 0 ? kWordInert : 0));
+    return {i, flags, roles};
+  }
+
+  // True when the `n` bytes of a word at `b` start with می or نمی, alone
+  // or after a preverb (بر در باز فرا فرو وا ور): FixWord may join them.
+  static bool MiHead(const unsigned char* b, size_t n) {
+    if (n < 4) return false;
+    if (MiLength(b, n) != 0) return true;
+    const size_t pre = PreverbLength(b, n);
+    return pre != 0 && MiLength(b + pre, n - pre) != 0;
+  }
+
+  // True when the word [begin, end) of `s` ends in ترین or has ها 4, 6, 8,
+  // 10 or 12 bytes before its end — where the plural endings (ها، های،
+  // هایی، هاشان، هایشان, ...) put it. Reads the 16 bytes before `end`, which
+  // may lie before the word: a match there only costs FixWord a look.
+  bool TailSuspect(const unsigned char* s, size_t begin, size_t end) const {
+    if (end - begin < 4) return false;
+    unsigned char pad[16] = {};
+    const unsigned char* last16 = s + end - 16;
+    if (end < 16) {
+      std::memcpy(pad + 16 - end, s, end);
+      last16 = pad;
+    }
+    static constexpr uint32_t kHa = static_cast<uint32_t>(LittleEndian("ها"));
+    static constexpr uint64_t kTarin = LittleEndian("ترین");
+    const uint64_t lo = Load64(last16), hi = Load64(last16 + 8);
+    return (hi == kTarin) | (static_cast<uint32_t>(hi >> 32) == kHa) |
+           (static_cast<uint32_t>(hi >> 16) == kHa) | (static_cast<uint32_t>(hi) == kHa) |
+           (static_cast<uint32_t>((lo >> 48) | (hi << 16)) == kHa) | (static_cast<uint32_t>(lo >> 32) == kHa);
   }
 
   bool IsWordItem(int k) const { return k >= 0 && items_[k].kind == ItemKind::kWord; }
@@ -632,53 +765,11 @@ class SpacingRun {
     uint32_t b, e;
   };
 
-  // True when a word may need a word-internal fix; most words do not, and
-  // are copied without further work.
-  bool MayNeedWordFix(const Item& it, int k) const {
-    if (it.inner_fix && (o_.zwnj || o_.reduce_repeats || o_.ezafe_heh)) return true;
-    const auto* b = reinterpret_cast<const unsigned char*>(in_.data()) + it.begin;
-    const size_t n = it.end - it.begin;
-    if (o_.zwnj && n >= 4) {
-      // می / نمی, or a preverb (بر در باز فرا فرو وا ور) + می / نمی.
-      if (MiLength(b, n) != 0) return true;
-      const size_t pre = PreverbLength(b, n);
-      if (pre != 0 && MiLength(b + pre, n - pre) != 0) return true;
-      // ترین at the end: ت ر ی ن.
-      if (n >= 8 && Cp2(b + n - 8) == 0xD8AA && Cp2(b + n - 6) == 0xD8B1 && Cp2(b + n - 4) == 0xDB8C &&
-          Cp2(b + n - 2) == 0xD986) {
-        return true;
-      }
-    }
-    if (o_.ezafe_heh && n >= 2 && b[n - 2] == 0xD9 && b[n - 1] == 0x87 && static_cast<size_t>(k + 2) < items_.size() &&
-        items_[k + 1].kind == ItemKind::kSpace && Text(items_[k + 2]) == "ی") {
-      return true;
-    }
-    return false;
-  }
-
-  // A quick, branch-free over-approximation of MayNeedWordFix for the
-  // `n` bytes of a word at `b`, computed while scanning: it starts with
-  // می، نم or a preverb's first two letters, ends in ترین, or ends in ه.
-  static bool Suspect(const unsigned char* b, size_t n) {
-    static constexpr unsigned char kNone[8] = {};
-    uint32_t head;
-    uint64_t tail;
-    std::memcpy(&head, n >= 4 ? b : kNone, 4);
-    std::memcpy(&tail, n >= 8 ? b + n - 8 : kNone, 8);
-    auto le = [](const char* s) {  // the first bytes of `s` as a little-endian number
-      uint64_t v = 0;
-      for (size_t i = std::char_traits<char>::length(s); i-- > 0;) v = (v << 8) | static_cast<unsigned char>(s[i]);
-      return v;
-    };
-    static const uint32_t kHeads[] = {static_cast<uint32_t>(le("می")), static_cast<uint32_t>(le("نم")),
-                                      static_cast<uint32_t>(le("بر")), static_cast<uint32_t>(le("با")),
-                                      static_cast<uint32_t>(le("در")), static_cast<uint32_t>(le("فر")),
-                                      static_cast<uint32_t>(le("وا")), static_cast<uint32_t>(le("ور"))};
-    static const uint64_t kTarin = le("ترین");
-    bool suspect = tail == kTarin;
-    for (uint32_t h : kHeads) suspect |= head == h;
-    suspect |= (n >= 2) & (b[n - 2] == 0xD9) & (b[n - 1] == 0x87);  // ه
-    return suspect;
+  // True when the word item `k` is followed by a space and the word ی: an
+  // ezafe written apart (خانه ی ما).
+  bool EzafeApartFollows(int k) const {
+    return static_cast<size_t>(k + 2) < items_.size() && items_[k + 1].kind == ItemKind::kSpace &&
+           Text(items_[k + 2]) == "ی";
   }
 
   // The two UTF-8 bytes at `p` as one number (an Arabic-script letter).
@@ -715,71 +806,103 @@ class SpacingRun {
 
   void EmitWord(int k) {
     const Item& it = items_[k];
-    if (!persian_ || !it.suspect || !MayNeedWordFix(it, k)) {
+    const bool may_fix = (it.flags & kWordCheck) || ((it.flags & kWordEndsHeh) && o_.ezafe_heh && EzafeApartFollows(k));
+    if (!persian_ || !may_fix || !(o_.zwnj || o_.reduce_repeats || o_.ezafe_heh)) {
       Copy(it.begin, it.end);
       return;
     }
+    FixWord(k);
+  }
+
+  // True for a combining mark, from the class table when it can.
+  bool IsMarkCp(char32_t c) const { return c < 0x800 ? (small_class_[c] & kClassMark) != 0 : unicode::IsMark(c); }
+
+  // Word-internal fixes of the word item `k`: ZWNJ clean-up, repeated
+  // letters, می/نمی and plural ZWNJ, ezafe ه‌ی → ۀ. Emits the word with
+  // fine-grained offsets. The word is taken apart into code points, each
+  // kept or dropped and with text to insert before it; the rules test the
+  // kept text.
+  void FixWord(int k) {
+    const Item& it = items_[k];
+    const auto* s = reinterpret_cast<const unsigned char*>(in_.data());
+    const size_t len = it.end - it.begin;
     // Scratch buffers of the run (members): words are short, but there are
-    // many.
-    std::vector<Cp>& cps = cps_;
+    // many. cps_ gets one entry per code point (at most one per byte).
+    if (cps_.size() < len) cps_.resize(len);
+    Cp* cps = cps_.data();
+    size_t nc = 0;
+    for (size_t i = it.begin; i < it.end;) {
+      const size_t at = i;
+      char32_t c;
+      if ((s[i] & 0xE0) == 0xC0) {
+        c = Cp2Byte(s + i);
+        i += 2;
+      } else {
+        c = DecodeUtf8(in_, &i);
+      }
+      cps[nc++] = {c, static_cast<uint32_t>(at), static_cast<uint32_t>(i)};
+    }
     std::vector<uint8_t>& drop = drop_;
     std::vector<const char*>& insert_before = insert_before_;
-    std::string& kept = kept_;
-    std::vector<uint32_t>& kept_index = kept_index_;
-    cps.clear();
-    for (size_t i = it.begin; i < it.end;) {
-      size_t at = i;
-      char32_t c = DecodeUtf8(in_, &i);
-      cps.push_back({c, static_cast<uint32_t>(at), static_cast<uint32_t>(i)});
-    }
-    // Edits: for each code point, keep / drop, and text to insert before it.
-    drop.assign(cps.size(), 0);
-    insert_before.assign(cps.size() + 1, nullptr);
+    drop.assign(nc, 0);
+    insert_before.assign(nc + 1, nullptr);
+    bool dropped = false, edited = false;
     auto prev_kept_letter = [&](size_t idx) -> char32_t {
       for (size_t m = idx; m-- > 0;) {
-        if (!drop[m] && !unicode::IsMark(cps[m].c)) return cps[m].c;
+        if (!drop[m] && !IsMarkCp(cps[m].c)) return cps[m].c;
       }
       return 0;
     };
-    if (o_.zwnj) {
-      for (size_t i = 0; i < cps.size(); ++i) {
+    if (o_.zwnj && (it.flags & kWordZwnj)) {
+      for (size_t i = 0; i < nc; ++i) {
         if (cps[i].c != kZwnjCp) continue;
         char32_t before = prev_kept_letter(i);
-        bool at_edge = before == 0 || i + 1 == cps.size();
-        bool doubled = i + 1 < cps.size() && cps[i + 1].c == kZwnjCp;
-        if (at_edge || doubled || !JoinsNext(before)) drop[i] = true;
+        bool at_edge = before == 0 || i + 1 == nc;
+        bool doubled = i + 1 < nc && cps[i + 1].c == kZwnjCp;
+        if (at_edge || doubled || !JoinsNext(before)) drop[i] = dropped = true;
       }
-    }
-    if (o_.zwnj) {
       // The copula stands apart after silent heh: شده‌است → شده است.
-      size_t nc = cps.size();
       if (nc >= 6 && cps[nc - 5].c == U'ه' && cps[nc - 4].c == kZwnjCp && cps[nc - 3].c == U'ا' &&
           cps[nc - 2].c == U'س' && cps[nc - 1].c == U'ت' && !drop[nc - 4]) {
-        drop[nc - 4] = true;
+        drop[nc - 4] = dropped = true;
         insert_before[nc - 3] = " ";
       }
     }
-    if (o_.reduce_repeats) {
-      for (size_t i = 2; i < cps.size(); ++i) {
-        if (IsArabicLetter(cps[i].c) && cps[i].c == cps[i - 1].c && cps[i].c == cps[i - 2].c) drop[i] = true;
+    if (o_.reduce_repeats && (it.flags & kWordTriple)) {
+      for (size_t i = 2; i < nc; ++i) {
+        if (IsArabicLetter(cps[i].c) && cps[i].c == cps[i - 1].c && cps[i].c == cps[i - 2].c) drop[i] = dropped = true;
       }
     }
     // The kept text, to test prefixes and suffixes; kept_index maps a byte
-    // offset in `kept` to its index in cps.
-    kept.clear();
-    kept_index.clear();
-    for (size_t i = 0; i < cps.size(); ++i) {
-      if (drop[i]) continue;
-      for (uint32_t b = cps[i].b; b < cps[i].e; ++b) kept_index.push_back(static_cast<uint32_t>(i));
-      kept.append(in_.data() + cps[i].b, cps[i].e - cps[i].b);
+    // offset in it to its index in cps (one past the end: nc).
+    std::string_view w = in_.substr(it.begin, len);
+    std::vector<uint32_t>& kept_index = kept_index_;
+    if (kept_index.size() < len + 1) kept_index.resize(len + 1);
+    size_t kept_len = 0;
+    if (dropped) {
+      kept_.clear();
+      for (size_t i = 0; i < nc; ++i) {
+        if (drop[i]) continue;
+        for (uint32_t b = cps[i].b; b < cps[i].e; ++b) kept_index[kept_len++] = static_cast<uint32_t>(i);
+        kept_.append(in_.data() + cps[i].b, cps[i].e - cps[i].b);
+      }
+      w = kept_;
+    } else {
+      for (size_t i = 0; i < nc; ++i) {
+        for (uint32_t b = cps[i].b; b < cps[i].e; ++b) kept_index[kept_len++] = static_cast<uint32_t>(i);
+      }
     }
-    kept_index.push_back(static_cast<uint32_t>(cps.size()));
-    std::string_view w = kept;
+    kept_index[kept_len] = static_cast<uint32_t>(nc);
+    auto insert = [&](size_t kept_offset, const char* text) {
+      insert_before[kept_index[kept_offset]] = text;
+      edited = true;
+    };
     if (o_.zwnj) {
       // می/نمی (after an optional preverb) + verb: insert the ZWNJ.
+      static constexpr std::string_view kPreverbs[] = {"بر", "در", "باز", "فرا", "فرو", "وا", "ور"};
       std::string_view preverb;
       size_t pre = 0;  // bytes before می, a ZWNJ after the preverb included
-      for (std::string_view pv : {"بر", "در", "باز", "فرا", "فرو", "وا", "ور"}) {
+      for (std::string_view pv : kPreverbs) {
         if (!StartsWith(w, pv)) continue;
         std::string_view after = w.substr(pv.size());
         if (StartsWith(after, kZwnj)) after.remove_prefix(3);
@@ -790,14 +913,15 @@ class SpacingRun {
         break;
       }
       std::string_view after_pre = w.substr(pre);
-      for (std::string_view mi : {"نمی", "می"}) {
+      static constexpr std::string_view kMi[] = {"نمی", "می"};
+      for (std::string_view mi : kMi) {
         if (!StartsWith(after_pre, mi)) continue;
         std::string_view rest = after_pre.substr(mi.size());
         if (StartsWith(rest, kZwnj) || rest.empty()) break;
         bool verb = (rules_.IsVerbAfterMi(rest) && !rules_.IsNotVerb(w.substr(pre))) ||
                     (!preverb.empty() && rules_.IsPreverbOf(preverb, rest));
         if (verb) {
-          insert_before[kept_index[pre + mi.size()]] = kZwnj;
+          insert(pre + mi.size(), kZwnj);
           // A ZWNJ between preverb and می goes: بر‌میدارم → برمی‌دارم.
           if (pre > preverb.size()) drop[kept_index[preverb.size()]] = true;
         }
@@ -806,34 +930,28 @@ class SpacingRun {
       // Attached plural ها: ZWNJ after a joining letter (کتابها → کتاب‌ها).
       static constexpr std::string_view kPlural[] = {"هایشان", "هایتان", "هایمان", "هاشان", "هاتان",
                                                      "هامان", "هایی", "هایم", "هایت", "هایش", "های", "ها"};
-      const bool has_ha = w.find("ها") != std::string_view::npos;
-      for (std::string_view s : kPlural) {
-        if (!has_ha) break;
-        if (!EndsWith(w, s)) continue;
-        std::string_view base = w.substr(0, w.size() - s.size());
-        if (base.empty() || EndsWith(base, kZwnj)) break;
-        size_t letters = 0;
-        for (unsigned char ch : base) letters += (ch & 0xC0) != 0x80;
-        if (letters < 2 || rules_.IsNotPlural(StrCat(base, "ها"))) break;
-        size_t b_idx = kept_index[base.size() - 1];
-        if (JoinsNext(cps[b_idx].c)) insert_before[kept_index[base.size()]] = kZwnj;
-        break;
+      if (w.find("ها") != std::string_view::npos) {
+        for (std::string_view suffix : kPlural) {
+          if (!EndsWith(w, suffix)) continue;
+          std::string_view base = w.substr(0, w.size() - suffix.size());
+          if (base.empty() || EndsWith(base, kZwnj)) break;
+          // base + ها: the plural's stem with its ها, for the list of words that only look plural.
+          if (Letters(base) < 2 || rules_.IsNotPlural(w.substr(0, base.size() + 4))) break;
+          if (JoinsNext(cps[kept_index[base.size() - 1]].c)) insert(base.size(), kZwnj);
+          break;
+        }
       }
-    }
-    if (o_.zwnj) {
       // Attached superlative: قشنگترین → قشنگ‌ترین (a base of at least three
       // letters ending in a joining letter; بهترین stays).
       if (EndsWith(w, "ترین") && !EndsWith(w, "\xE2\x80\x8Cترین")) {
         std::string_view base = w.substr(0, w.size() - std::string_view("ترین").size());
-        size_t letters = 0;
-        for (unsigned char ch : base) letters += (ch & 0xC0) != 0x80;
-        if (letters >= 3 && JoinsNext(cps[kept_index[base.size() - 1]].c)) {
-          insert_before[kept_index[base.size()]] = kZwnj;
-        }
+        if (Letters(base) >= 3 && JoinsNext(cps[kept_index[base.size() - 1]].c)) insert(base.size(), kZwnj);
       }
       // Future tense written together: برخواهد گشت، خواهدگشت، بر‌نخواهد‌گشت →
       // بر خواهد گشت. The auxiliary stands apart from the preverb and the stem.
-      if (w.find("خواه") != std::string_view::npos) SplitFuture(w, kept_index, cps.size(), &drop, &insert_before);
+      if (w.find("خواه") != std::string_view::npos) {
+        edited |= SplitFuture(w, kept_index.data(), nc, &drop, &insert_before);
+      }
     }
     if (o_.ezafe_heh) {
       // Ezafe written ه‌ی at the end of the word → ۀ.
@@ -841,26 +959,37 @@ class SpacingRun {
         size_t heh = kept_index[w.size() - 7];
         drop[kept_index[w.size() - 5]] = true;  // the ZWNJ
         drop[kept_index[w.size() - 2]] = true;  // the ی
-        EmitCps(cps, drop, insert_before, it, heh, "ۀ");
+        EmitCps(cps, nc, drop, insert_before, it, heh, "ۀ");
         return;
       }
       // Ezafe written apart (خانه ی ما): the final ه, the space and the ی
       // become ۀ.
-      if (EndsWith(w, "ه") && w.size() > 2 && static_cast<size_t>(k + 2) < items_.size() &&
-          items_[k + 1].kind == ItemKind::kSpace && items_[k + 2].kind == ItemKind::kWord &&
-          Text(items_[k + 2]) == "ی") {
-        EmitCps(cps, drop, insert_before, it, kept_index[w.size() - 2], "ۀ");
+      if (EndsWith(w, "ه") && w.size() > 2 && EzafeApartFollows(k)) {
+        EmitCps(cps, nc, drop, insert_before, it, kept_index[w.size() - 2], "ۀ");
         Replace(items_[k + 1].begin, items_[k + 2].end, "");
         skip_until_ = items_[k + 2].end;
         return;
       }
     }
-    EmitCps(cps, drop, insert_before, it, cps.size(), "");
+    if (!edited && !dropped) {
+      // The common outcome: the word was fine as written.
+      Copy(it.begin, it.end);
+      return;
+    }
+    EmitCps(cps, nc, drop, insert_before, it, nc, "");
+  }
+
+  // The number of code points of UTF-8 `s`.
+  static size_t Letters(std::string_view s) {
+    size_t letters = 0;
+    for (unsigned char ch : s) letters += (ch & 0xC0) != 0x80;
+    return letters;
   }
 
   // Finds خواه+ending (with an optional ن) inside `w` and puts spaces around
   // it: before it when a preverb precedes, after it when a past stem follows.
-  void SplitFuture(std::string_view w, const std::vector<uint32_t>& kept_index, size_t ncps,
+  // Returns true when it changed something.
+  bool SplitFuture(std::string_view w, const uint32_t* kept_index, size_t ncps,
                    std::vector<uint8_t>* drop, std::vector<const char*>* insert_before) {
     static constexpr std::string_view kAux[] = {"خواهیم", "خواهید", "خواهند", "خواهم", "خواهی", "خواهد"};
     for (std::string_view aux : kAux) {
@@ -884,17 +1013,18 @@ class SpacingRun {
       if (stem) {
         size_t stem_at = at + aux.size() + (zwnj_after ? 3 : 0);
         if (zwnj_after) (*drop)[kept_index[at + aux.size()]] = true;
-        if (stem_at < kept_index.size() && kept_index[stem_at] < ncps) (*insert_before)[kept_index[stem_at]] = " ";
+        if (stem_at <= w.size() && kept_index[stem_at] < ncps) (*insert_before)[kept_index[stem_at]] = " ";
       }
-      return;
+      return preverb || stem;
     }
+    return false;
   }
 
-  template <typename CpVec>
-  void EmitCps(const CpVec& cps, const std::vector<uint8_t>& drop, const std::vector<const char*>& insert_before,
-               const Item& it, size_t replace_index, std::string_view replacement) {
+  void EmitCps(const Cp* cps, size_t nc, const std::vector<uint8_t>& drop,
+               const std::vector<const char*>& insert_before, const Item& it, size_t replace_index,
+               std::string_view replacement) {
     size_t run = it.begin;
-    for (size_t i = 0; i < cps.size(); ++i) {
+    for (size_t i = 0; i < nc; ++i) {
       if (insert_before[i] != nullptr) {
         Copy(run, cps[i].b);
         Replace(cps[i].b, cps[i].b, insert_before[i]);
@@ -920,6 +1050,8 @@ class SpacingRun {
   std::string* out_;
   OffsetMapBuilder* map_;
   std::vector<Item>& items_ = ItemBuffer();
+  size_t no_protected_until_ = 0;  // a digit run known not to be protected
+  const uint8_t* const small_class_ = SmallClassTable();
   // EmitWord's scratch: the word's code points, which to drop, what to
   // insert before each (kZwnj or a space), the kept bytes and their index.
   std::vector<Cp> cps_;
