@@ -108,7 +108,7 @@ absl::StatusOr<std::unique_ptr<PersianWordRules>> PersianWordRules::Load(const P
   }
   for (const auto& w : r->bound_) add(w, kBound);
   size_t buckets = 16;
-  while (buckets < 4 * r->roles_.size()) buckets *= 2;
+  while (buckets < 16 * r->roles_.size()) buckets *= 2;
   r->role_tags_.assign(buckets, 0);
   r->role_slots_.assign(buckets, RoleSlot{});
   r->role_shift_ = 64 - static_cast<unsigned>(__builtin_ctzll(buckets));

@@ -106,13 +106,18 @@ class PersianWordRules {
     }
     lo &= persian_rules_internal::kLowMask[word.size()];
     hi &= persian_rules_internal::kHighMask[word.size()];
-    const uint64_t h = RoleHash(lo, hi, word.size());
+    return PaddedRoles(lo, hi, word.size());
+  }
+  // The roles of the word of `len` bytes (1 to 16) whose bytes, zero-padded
+  // to 16, are `lo` (the first 8) and `hi`.
+  uint8_t PaddedRoles(uint64_t lo, uint64_t hi, size_t len) const {
+    const uint64_t h = RoleHash(lo, hi, len);
     const uint16_t tag = RoleTag(h);
     for (size_t i = h >> role_shift_;; i = (i + 1) & (role_tags_.size() - 1)) {
       if (role_tags_[i] == 0) return 0;
       if (role_tags_[i] == tag) {
         const RoleSlot& slot = role_slots_[i];
-        if (slot.lo == lo && slot.hi == hi && slot.len == word.size()) return slot.roles;
+        if (slot.lo == lo && slot.hi == hi && slot.len == len) return slot.roles;
       }
     }
   }
@@ -141,7 +146,8 @@ class PersianWordRules {
   absl::flat_hash_set<std::string> join_starts_;
   absl::flat_hash_map<std::string, uint8_t> roles_;
   // The table behind Roles(): one tag (never 0) and one slot per bucket,
-  // at most a quarter full; words of up to 16 bytes, zero-padded.
+  // at most a sixteenth full (most words find an empty bucket at once);
+  // words of up to 16 bytes, zero-padded.
   struct RoleSlot {
     uint64_t lo = 0, hi = 0;
     size_t len = 0;

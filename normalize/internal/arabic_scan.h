@@ -23,6 +23,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -73,6 +74,63 @@ inline size_t SkipArabicLetters(const unsigned char* s, size_t i, size_t n, bool
   (void)s, (void)n, (void)khe, (void)triple;
 #endif
   return i;
+}
+
+}  // namespace quotematch::internal
+
+namespace quotematch::internal {
+
+// What ArabicBlock finds in 64 bytes of text, one bit per byte (bit k for
+// byte k). `word`: the bytes of two-byte Arabic block characters that are
+// surely letters or marks (as SkipArabicLetters vouches for them) and of
+// ZWNJ; `space`: ' '; `khe`: the second byte of خ; `triple`: a byte k
+// where bytes k and k+1 equal those 2 and 4 before (three equal two-byte
+// characters ending at k); `zwnj`: the first byte of a ZWNJ.
+struct ArabicMasks {
+  uint64_t word = 0, space = 0, khe = 0, triple = 0, zwnj = 0;
+};
+
+// The masks of s[0, 64). Reads s[-4, 66): the caller keeps that in bounds.
+// SSE2; elsewhere all masks are empty (no byte is vouched for).
+inline ArabicMasks ArabicBlock(const unsigned char* s) {
+  ArabicMasks m;
+#if defined(__SSE2__)
+  const __m128i k03 = _mm_set1_epi8(0x03), k3f = _mm_set1_epi8(0x3F), kfc = _mm_set1_epi8(static_cast<char>(0xFC));
+  const __m128i kd8 = _mm_set1_epi8(static_cast<char>(0xD8)), kc0 = _mm_set1_epi8(static_cast<char>(0xC0));
+  const __m128i k1f = _mm_set1_epi8(0x1F), kf0 = _mm_set1_epi8(static_cast<char>(0xF0)), k60 = _mm_set1_epi8(0x60);
+  const __m128i kd4 = _mm_set1_epi8(static_cast<char>(0xD4)), k2e = _mm_set1_epi8(0x2E);
+  const __m128i ke2 = _mm_set1_epi8(static_cast<char>(0xE2)), k80 = _mm_set1_epi8(static_cast<char>(0x80));
+  const __m128i k8c = _mm_set1_epi8(static_cast<char>(0x8C)), kspace = _mm_set1_epi8(' ');
+  uint64_t good = 0, zwnj = 0, space = 0, khe = 0, same = 0;
+  for (int o = 0; o < 64; o += 16) {
+    auto load = [&](int at) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + o + at)); };
+    const __m128i v = load(0), prev = load(-1);
+    const __m128i cont = _mm_cmpgt_epi8(kc0, v);
+    const __m128i pair = _mm_and_si128(_mm_cmpeq_epi8(_mm_and_si128(prev, kfc), kd8), cont);
+    const __m128i code = _mm_or_si128(_mm_slli_epi16(_mm_and_si128(prev, k03), 6), _mm_and_si128(v, k3f));
+    const __m128i maybe_not_letter =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(code, k1f), code), _mm_cmpeq_epi8(_mm_and_si128(code, kf0), k60)),
+                     _mm_cmpeq_epi8(_mm_max_epu8(code, kd4), code));
+    const __m128i z = _mm_and_si128(_mm_and_si128(_mm_cmpeq_epi8(v, ke2), _mm_cmpeq_epi8(load(1), k80)),
+                                    _mm_cmpeq_epi8(load(2), k8c));
+    const __m128i eq = _mm_and_si128(_mm_cmpeq_epi8(v, load(-2)), _mm_cmpeq_epi8(v, load(-4)));
+    auto bits = [&](__m128i x) { return static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(x))) << o; };
+    good |= bits(_mm_andnot_si128(maybe_not_letter, pair));
+    zwnj |= bits(z);
+    space |= bits(_mm_cmpeq_epi8(v, kspace));
+    khe |= bits(_mm_and_si128(pair, _mm_cmpeq_epi8(code, k2e)));
+    same |= bits(eq);
+  }
+  // A good character's bits are its continuation byte and, one before, its lead.
+  m.word = good | (good >> 1) | zwnj | (zwnj << 1) | (zwnj << 2);
+  m.space = space;
+  m.khe = khe;
+  m.triple = same & (same >> 1);
+  m.zwnj = zwnj;
+#else
+  (void)s;
+#endif
+  return m;
 }
 
 }  // namespace quotematch::internal

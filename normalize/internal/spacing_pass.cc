@@ -171,6 +171,8 @@ enum WordFlag : uint8_t {
   kWordEndsHeh = 8,   // ends in ه: an ezafe written apart may follow (خانه ی)
   kWordInert = 16,    // no roles and nothing FixWord could change (an ezafe after
                       // a final ه aside): a word that is copied
+  kWordQuiet = 32,    // inert, one space after a word without roles, and no ی
+                      // after it for an ezafe: Run copies it with no decision
 };
 
 struct Item {
@@ -193,6 +195,38 @@ bool IsClosingPunct(char32_t c) {
 }
 bool IsOpeningPunct(char32_t c) { return c == U'«' || c == '(' || c == '[' || c == '{'; }
 
+// The roles and flags of recent words (SpacingRun::SetWordFlags), by their
+// bytes: both are a function of the word alone, and most words of a text
+// repeat (in a megabyte of Persian news, seven in eight). Direct-mapped,
+// 4096 words of up to 16 bytes, 96 KiB, one per thread; it is emptied when
+// the word rules change. A stale entry can only hold flags that ask for a
+// closer look than needed (see ScanWord), never fewer.
+class WordCache {
+ public:
+  struct Entry {
+    uint64_t lo = 0, hi = 0;  // the word's bytes, zero-padded; len 0: empty
+    uint8_t len = 0, roles = 0, flags = 0;
+  };
+  static WordCache& ForThread(const PersianWordRules* rules) {
+    thread_local WordCache cache;
+    if (cache.rules_ != rules) {
+      cache.entries_.assign(kSize, Entry{});
+      cache.rules_ = rules;
+    }
+    return cache;
+  }
+  Entry& Find(uint64_t lo, uint64_t hi, size_t len) {
+    const uint64_t h = (lo ^ (hi * 0x9E3779B97F4A7C15ull) ^ len) * 0xD6E8FEB86659FD93ull;
+    return entries_[h >> (64 - kBits)];
+  }
+
+ private:
+  static constexpr unsigned kBits = 12;
+  static constexpr size_t kSize = size_t{1} << kBits;
+  std::vector<Entry> entries_;
+  const PersianWordRules* rules_ = nullptr;
+};
+
 class SpacingRun {
  public:
   SpacingRun(std::string_view in, Language language, const NormalizerOptions& options,
@@ -206,16 +240,14 @@ class SpacingRun {
     const Item* items = items_.data();
     for (size_t k = 0; k < items_.size(); ++k) {
       const Item& it = items[k];
-      if (it.kind == ItemKind::kSpace || it.kind == ItemKind::kNewline) continue;
-      // The bulk of Persian text: an inert word one space after a word
-      // without roles. What Separator and EmitWord would do: copy both.
-      if ((it.flags & kWordInert) && !(it.flags & kWordEndsHeh) && static_cast<size_t>(last) + 2 == k &&
-          items[last].kind == ItemKind::kWord && items[last].roles == 0 && items[k - 1].end == items[k - 1].begin + 1 &&
-          in_[items[k - 1].begin] == ' ' && skip_until_ <= it.begin) {
-        Copy(items[last].end, it.end);
+      // The bulk of Persian text: what Separator and EmitWord would do with
+      // a quiet word is copy it and the space before it.
+      if ((it.flags & kWordQuiet) && skip_until_ <= it.begin) {
+        Copy(items[k - 1].begin, it.end);
         last = static_cast<int>(k);
         continue;
       }
+      if (it.kind == ItemKind::kSpace || it.kind == ItemKind::kNewline) continue;
       if (skip_until_ > it.begin) {  // consumed by a join of an earlier item
         last = static_cast<int>(k);
         continue;
@@ -240,12 +272,77 @@ class SpacingRun {
   }
 
  private:
-  // Splits the text into items.
+  // Splits the text into items: runs of words and single spaces from the
+  // masks of 64-byte blocks (ScanBlock), the rest one item at a time.
   void Scan() {
     const size_t n = in_.size();
     const auto* bytes = reinterpret_cast<const unsigned char*>(in_.data());
     items_.reserve(n / 4 + 16);
-    for (size_t i = 0; i < n;) i = LexAt(i, n, bytes);
+    for (size_t i = 0; i < n;) {
+      if (i >= 4 && i + 80 <= n) {
+        const size_t stop = ScanBlock(i);
+        if (stop != i) {
+          i = stop;
+          continue;
+        }
+      }
+      i = LexAt(i, n, bytes);
+    }
+  }
+
+  // Makes the items of the words and single spaces that start in the 64
+  // bytes from `i`, as LexAt would, and returns where it stopped: before
+  // an item the masks do not settle (LexAt makes it), or a word that may
+  // reach past the block. `i` must start an item, with 4 bytes before it
+  // and 80 after.
+  size_t ScanBlock(size_t i) {
+    // The masks of a block serve until 60 bytes past its start, across the
+    // items LexAt makes in between.
+    if (!(i >= block_ && i < block_ + 48)) {
+      block_ = i;
+      masks_ = ArabicBlock(reinterpret_cast<const unsigned char*>(in_.data()) + i);
+    }
+    const auto* s = reinterpret_cast<const unsigned char*>(in_.data()) + block_;
+    const ArabicMasks& m = masks_;
+    size_t pos = i - block_;
+    const size_t start = pos;
+    while (pos < 64) {
+      const uint64_t here = uint64_t{1} << pos;
+      if (m.word & here) {
+        // A word starts with a letter or a ZWNJ; a mark here is an item of its own.
+        if (s[pos] != 0xE2 && !(small_class_[Cp2Byte(s + pos)] & kClassArabicLetter)) break;
+        const uint64_t rest = ~m.word >> pos;
+        const size_t end = pos + static_cast<size_t>(__builtin_ctzll(rest | (uint64_t{1} << (63 - pos))));
+        if (end >= 60) break;  // may go on past the block
+        // Only ASCII surely ends a word; anything else is tested exactly.
+        if (s[end] >= 0x80 && WordCharAt(block_ + end)) break;
+        const uint64_t range = ((uint64_t{1} << end) - 1) & ~(here - 1);
+        AddWordItem(block_ + pos, block_ + end, (m.zwnj & range) != 0, (m.triple & range) != 0, (m.khe & range) != 0);
+        pos = end;
+        continue;
+      }
+      if ((m.space & here) && (m.word & (here << 1))) {  // one space before a word
+        Add(ItemKind::kSpace, block_ + pos, block_ + pos + 1);
+        ++pos;
+        continue;
+      }
+      break;
+    }
+    (void)start;
+    return block_ + pos;
+  }
+
+  // True when the character at `pos` continues a word (ScanWord's test).
+  bool WordCharAt(size_t pos) const {
+    const auto* s = reinterpret_cast<const unsigned char*>(in_.data());
+    const unsigned char b = s[pos];
+    if (b - 0xD8u < 4u) return (small_class_[Cp2Byte(s + pos)] & (kClassArabicLetter | kClassMark)) != 0;
+    if (b < 0x80) return false;
+    if (b == 0xE2 && s[pos + 1] == 0x80 && s[pos + 2] == 0x8C) return true;
+    size_t m;
+    uint8_t dc;
+    char32_t d = ClassAt(pos, &m, &dc);
+    return (dc & kClassArabicLetter) || (d >= 0x0300 && (dc & kClassMark));
   }
 
   char32_t CpAt(size_t pos) const {
@@ -386,10 +483,8 @@ class SpacingRun {
   }
 
   size_t AddWord(size_t begin) {
-    const WordInfo w = ScanWord(begin);
-    Add(ItemKind::kWord, begin, w.end);
-    items_.back().flags = w.flags;
-    items_.back().roles = w.roles;
+    const WordScan w = ScanWord(begin);
+    AddWordItem(begin, w.end, w.zwnj, w.triple, w.khe);
     return w.end;
   }
 
@@ -427,14 +522,14 @@ class SpacingRun {
   // only sees words that may need it. Characters are compared as 16-bit
   // units (two UTF-8 bytes, or the code point of anything longer), so no
   // test needs decoding.
-  // A word as ScanWord found it.
-  struct WordInfo {
+  // A word as ScanWord found it: its end, and whether it has a ZWNJ,
+  // maybe three equal characters in a row, maybe a خ.
+  struct WordScan {
     size_t end;
-    uint8_t flags;  // WordFlag bits
-    uint8_t roles;  // PersianWordRules::Roles
+    bool zwnj, triple, khe;
   };
 
-  __attribute__((always_inline)) WordInfo ScanWord(size_t begin) const {
+  __attribute__((always_inline)) WordScan ScanWord(size_t begin) const {
     const auto* s = reinterpret_cast<const unsigned char*>(in_.data());
     const size_t n = in_.size();
     bool zwnj = false, triple = false, khe = false;
@@ -468,24 +563,90 @@ class SpacingRun {
         i = m;
       }
     }
-    const size_t len = i - begin;
-    const uint8_t roles = rules_.Roles(in_.substr(begin, len), in_.data() + in_.size());
-    bool check = zwnj | triple | MiHead(s + begin, len) | TailSuspect(s, begin, i);
-    if (khe && !check) check = in_.substr(begin, len).find("خواه") != std::string_view::npos;
-    const bool ends_heh = len >= 2 && s[i - 2] == 0xD9 && s[i - 1] == 0x87;
-    const auto flags = static_cast<uint8_t>((check ? kWordCheck : 0) | (zwnj ? kWordZwnj : 0) |
-                                            (triple ? kWordTriple : 0) | (ends_heh ? kWordEndsHeh : 0) |
-                                            (!check && roles == 0 ? kWordInert : 0));
-    return {i, flags, roles};
+    return {i, zwnj, triple, khe};
   }
 
-  // True when the `n` bytes of a word at `b` start with می or نمی, alone
-  // or after a preverb (بر در باز فرا فرو وا ور): FixWord may join them.
-  static bool MiHead(const unsigned char* b, size_t n) {
-    if (n < 4) return false;
-    if (MiLength(b, n) != 0) return true;
-    const size_t pre = PreverbLength(b, n);
-    return pre != 0 && MiLength(b + pre, n - pre) != 0;
+  // Sets the roles and flags of `word`, given what the scan saw in it: a
+  // ZWNJ, three equal characters in a row (maybe), a خ (maybe).
+  __attribute__((always_inline)) void SetWordFlags(Item* word, bool zwnj, bool triple, bool khe) const {
+    const auto* s = reinterpret_cast<const unsigned char*>(in_.data());
+    const size_t begin = word->begin, end = word->end, len = end - begin;
+    if (len > 16) {
+      ClassifyWord(word, Load64(s + begin), Load64(s + begin + 8), zwnj, triple, khe);
+      return;
+    }
+    // The word's first 16 bytes, zero-padded: the key of the cache, and
+    // what the roles table and the head test read.
+    uint64_t lo, hi;
+    if (begin + 16 <= in_.size()) {
+      lo = Load64(s + begin);
+      hi = Load64(s + begin + 8);
+    } else {
+      unsigned char buf[16] = {};
+      std::memcpy(buf, s + begin, len);
+      lo = Load64(buf);
+      hi = Load64(buf + 8);
+    }
+    lo &= persian_rules_internal::kLowMask[len];
+    hi &= persian_rules_internal::kHighMask[len];
+    WordCache::Entry& cached = cache_.Find(lo, hi, len);
+    if (cached.lo == lo && cached.hi == hi && cached.len == len) {
+      word->roles = cached.roles;
+      word->flags = cached.flags;
+      return;
+    }
+    ClassifyWord(word, lo, hi, zwnj, triple, khe);
+    cached = {lo, hi, static_cast<uint8_t>(len), word->roles, word->flags};
+  }
+
+  // The roles and flags of `word` (see SetWordFlags; `lo` and `hi` are its
+  // first 16 bytes, zero-padded).
+  void ClassifyWord(Item* word, uint64_t lo, uint64_t hi, bool zwnj, bool triple, bool khe) const {
+    const auto* s = reinterpret_cast<const unsigned char*>(in_.data());
+    const size_t begin = word->begin, end = word->end, len = end - begin;
+    const uint8_t roles = len <= 16 ? rules_.PaddedRoles(lo, hi, len) : rules_.Roles(in_.substr(begin, len));
+    bool check = zwnj | triple | MiHead(lo, hi) | TailSuspect(s, begin, end);
+    if (khe && !check) check = in_.substr(begin, len).find("خواه") != std::string_view::npos;
+    const bool ends_heh = len >= 2 && s[end - 2] == 0xD9 && s[end - 1] == 0x87;
+    word->roles = roles;
+    word->flags = static_cast<uint8_t>((check ? kWordCheck : 0) | (zwnj ? kWordZwnj : 0) | (triple ? kWordTriple : 0) |
+                                       (ends_heh ? kWordEndsHeh : 0) | (!check && roles == 0 ? kWordInert : 0));
+  }
+
+  // Adds the word [begin, end), with what the scan saw in it (see
+  // SetWordFlags), and settles which words are quiet: an inert word one
+  // space after a word without roles — unless the word after it is ی, for
+  // the ezafe written apart (خانه ی).
+  void AddWordItem(size_t begin, size_t end, bool zwnj, bool triple, bool khe) {
+    Add(ItemKind::kWord, begin, end);
+    const size_t k = items_.size() - 1;
+    Item& word = items_[k];
+    SetWordFlags(&word, zwnj, triple, khe);
+    if (k < 2) return;
+    const Item& space = items_[k - 1];
+    Item& before = items_[k - 2];
+    if (space.kind != ItemKind::kSpace || before.kind != ItemKind::kWord) return;
+    if (end == begin + 2 && in_[begin] == '\xDB' && in_[begin + 1] == '\x8C') before.flags &= ~kWordQuiet;  // ی
+    if ((word.flags & kWordInert) && space.end == space.begin + 1 && in_[space.begin] == ' ' && before.roles == 0) {
+      word.flags |= kWordQuiet;
+    }
+  }
+
+  // True when the word whose first 16 bytes (zero-padded) are `lo` and
+  // `hi` starts with می or نمی, alone or after a preverb (بر در باز فرا فرو
+  // وا ور): FixWord may join them. Compares without a branch.
+  static bool MiHead(uint64_t lo, uint64_t hi) {
+    constexpr uint64_t k4 = 0xFFFFFFFF, k6 = 0xFFFFFFFFFFFF;
+    static constexpr uint64_t kMi = LittleEndian("می") & k4, kNmi = LittleEndian("نمی") & k6;
+    static constexpr uint64_t kBar = LittleEndian("بر") & k4, kDar = LittleEndian("در") & k4,
+                              kVa = LittleEndian("وا") & k4, kVar = LittleEndian("ور") & k4;
+    static constexpr uint64_t kBaz = LittleEndian("باز") & k6, kFara = LittleEndian("فرا") & k6,
+                              kFaru = LittleEndian("فرو") & k6;
+    auto mi = [](uint64_t v) { return ((v & k4) == kMi) | ((v & k6) == kNmi); };
+    const uint64_t four = lo & k4, six = lo & k6;
+    const bool pre4 = (four == kBar) | (four == kDar) | (four == kVa) | (four == kVar);
+    const bool pre6 = (six == kBaz) | (six == kFara) | (six == kFaru);
+    return mi(lo) | (pre4 & mi((lo >> 32) | (hi << 32))) | (pre6 & mi((lo >> 48) | (hi << 16)));
   }
 
   // True when the word [begin, end) of `s` ends in ترین or has ها 4, 6, 8,
@@ -502,6 +663,7 @@ class SpacingRun {
     }
     static constexpr uint32_t kHa = static_cast<uint32_t>(LittleEndian("ها"));
     static constexpr uint64_t kTarin = LittleEndian("ترین");
+    static_assert(kHa == 0xA7D887D9);
     const uint64_t lo = Load64(last16), hi = Load64(last16 + 8);
     return (hi == kTarin) | (static_cast<uint32_t>(hi >> 32) == kHa) |
            (static_cast<uint32_t>(hi >> 16) == kHa) | (static_cast<uint32_t>(hi) == kHa) |
@@ -817,6 +979,35 @@ class SpacingRun {
   // True for a combining mark, from the class table when it can.
   bool IsMarkCp(char32_t c) const { return c < 0x800 ? (small_class_[c] & kClassMark) != 0 : unicode::IsMark(c); }
 
+  // Whether `w` starts or ends with the literal `lit`: a compare of known
+  // size, which the compiler inlines (no call, no loop).
+  template <size_t N>
+  static bool Starts(std::string_view w, const char (&lit)[N]) {
+    return w.size() >= N - 1 && std::memcmp(w.data(), lit, N - 1) == 0;
+  }
+  template <size_t N>
+  static bool Ends(std::string_view w, const char (&lit)[N]) {
+    return w.size() >= N - 1 && std::memcmp(w.data() + w.size() - (N - 1), lit, N - 1) == 0;
+  }
+  // The byte length of the preverb (بر در باز فرا فرو وا ور) that starts
+  // `w`, or 0.
+  static size_t PreverbAt(std::string_view w) {
+    if (Starts(w, "بر") || Starts(w, "در") || Starts(w, "وا") || Starts(w, "ور")) return 4;
+    if (Starts(w, "باز") || Starts(w, "فرا") || Starts(w, "فرو")) return 6;
+    return 0;
+  }
+  // The byte length of the plural ending (ها، های، هایی، هایم، هایت، هایش،
+  // هامان، هاتان، هاشان، هایمان، هایتان، هایشان) that ends `w`, longest
+  // first, or 0.
+  static size_t PluralEnding(std::string_view w) {
+    if (Ends(w, "هایشان") || Ends(w, "هایتان") || Ends(w, "هایمان")) return 12;
+    if (Ends(w, "هاشان") || Ends(w, "هاتان") || Ends(w, "هامان")) return 10;
+    if (Ends(w, "هایی") || Ends(w, "هایم") || Ends(w, "هایت") || Ends(w, "هایش")) return 8;
+    if (Ends(w, "های")) return 6;
+    if (Ends(w, "ها")) return 4;
+    return 0;
+  }
+
   // Word-internal fixes of the word item `k`: ZWNJ clean-up, repeated
   // letters, می/نمی and plural ZWNJ, ezafe ه‌ی → ۀ. Emits the word with
   // fine-grained offsets. The word is taken apart into code points, each
@@ -842,10 +1033,16 @@ class SpacingRun {
       }
       cps[nc++] = {c, static_cast<uint32_t>(at), static_cast<uint32_t>(i)};
     }
-    std::vector<uint8_t>& drop = drop_;
-    std::vector<const char*>& insert_before = insert_before_;
-    drop.assign(nc, 0);
-    insert_before.assign(nc + 1, nullptr);
+    if (drop_.size() < nc + 1) {
+      drop_.resize(nc + 1);
+      insert_before_.resize(nc + 1);
+    }
+    uint8_t* drop = drop_.data();
+    const char** insert_before = insert_before_.data();
+    for (size_t i = 0; i <= nc; ++i) {
+      drop[i] = 0;
+      insert_before[i] = nullptr;
+    }
     bool dropped = false, edited = false;
     auto prev_kept_letter = [&](size_t idx) -> char32_t {
       for (size_t m = idx; m-- > 0;) {
@@ -876,8 +1073,8 @@ class SpacingRun {
     // The kept text, to test prefixes and suffixes; kept_index maps a byte
     // offset in it to its index in cps (one past the end: nc).
     std::string_view w = in_.substr(it.begin, len);
-    std::vector<uint32_t>& kept_index = kept_index_;
-    if (kept_index.size() < len + 1) kept_index.resize(len + 1);
+    if (kept_index_.size() < len + 1) kept_index_.resize(len + 1);
+    uint32_t* kept_index = kept_index_.data();
     size_t kept_len = 0;
     if (dropped) {
       kept_.clear();
@@ -899,63 +1096,54 @@ class SpacingRun {
     };
     if (o_.zwnj) {
       // می/نمی (after an optional preverb) + verb: insert the ZWNJ.
-      static constexpr std::string_view kPreverbs[] = {"بر", "در", "باز", "فرا", "فرو", "وا", "ور"};
       std::string_view preverb;
       size_t pre = 0;  // bytes before می, a ZWNJ after the preverb included
-      for (std::string_view pv : kPreverbs) {
-        if (!StartsWith(w, pv)) continue;
-        std::string_view after = w.substr(pv.size());
-        if (StartsWith(after, kZwnj)) after.remove_prefix(3);
-        if (StartsWith(after, "می") || StartsWith(after, "نمی")) {
-          preverb = pv;
+      if (const size_t pv = PreverbAt(w); pv != 0) {
+        std::string_view after = w.substr(pv);
+        if (Starts(after, kZwnj)) after.remove_prefix(3);
+        if (Starts(after, "می") || Starts(after, "نمی")) {
+          preverb = w.substr(0, pv);
           pre = w.size() - after.size();
         }
-        break;
       }
-      std::string_view after_pre = w.substr(pre);
-      static constexpr std::string_view kMi[] = {"نمی", "می"};
-      for (std::string_view mi : kMi) {
-        if (!StartsWith(after_pre, mi)) continue;
-        std::string_view rest = after_pre.substr(mi.size());
-        if (StartsWith(rest, kZwnj) || rest.empty()) break;
-        bool verb = (rules_.IsVerbAfterMi(rest) && !rules_.IsNotVerb(w.substr(pre))) ||
-                    (!preverb.empty() && rules_.IsPreverbOf(preverb, rest));
-        if (verb) {
-          insert(pre + mi.size(), kZwnj);
-          // A ZWNJ between preverb and می goes: بر‌میدارم → برمی‌دارم.
-          if (pre > preverb.size()) drop[kept_index[preverb.size()]] = true;
+      const std::string_view after_pre = w.substr(pre);
+      const size_t mi = Starts(after_pre, "نمی") ? 6 : Starts(after_pre, "می") ? 4 : 0;
+      if (mi != 0) {
+        const std::string_view rest = after_pre.substr(mi);
+        if (!rest.empty() && !Starts(rest, kZwnj)) {
+          const bool verb = (rules_.IsVerbAfterMi(rest) && !rules_.IsNotVerb(w.substr(pre))) ||
+                            (!preverb.empty() && rules_.IsPreverbOf(preverb, rest));
+          if (verb) {
+            insert(pre + mi, kZwnj);
+            // A ZWNJ between preverb and می goes: بر‌میدارم → برمی‌دارم.
+            if (pre > preverb.size()) drop[kept_index[preverb.size()]] = true;
+          }
         }
-        break;
       }
       // Attached plural ها: ZWNJ after a joining letter (کتابها → کتاب‌ها).
-      static constexpr std::string_view kPlural[] = {"هایشان", "هایتان", "هایمان", "هاشان", "هاتان",
-                                                     "هامان", "هایی", "هایم", "هایت", "هایش", "های", "ها"};
-      if (w.find("ها") != std::string_view::npos) {
-        for (std::string_view suffix : kPlural) {
-          if (!EndsWith(w, suffix)) continue;
-          std::string_view base = w.substr(0, w.size() - suffix.size());
-          if (base.empty() || EndsWith(base, kZwnj)) break;
-          // base + ها: the plural's stem with its ها, for the list of words that only look plural.
-          if (Letters(base) < 2 || rules_.IsNotPlural(w.substr(0, base.size() + 4))) break;
-          if (JoinsNext(cps[kept_index[base.size() - 1]].c)) insert(base.size(), kZwnj);
-          break;
+      if (const size_t ending = PluralEnding(w); ending != 0) {
+        const std::string_view base = w.substr(0, w.size() - ending);
+        // base + ها: the plural's stem with its ها, for the list of words that only look plural.
+        if (!base.empty() && !Ends(base, kZwnj) && Letters(base) >= 2 &&
+            !rules_.IsNotPlural(w.substr(0, base.size() + 4)) && JoinsNext(cps[kept_index[base.size() - 1]].c)) {
+          insert(base.size(), kZwnj);
         }
       }
       // Attached superlative: قشنگترین → قشنگ‌ترین (a base of at least three
       // letters ending in a joining letter; بهترین stays).
-      if (EndsWith(w, "ترین") && !EndsWith(w, "\xE2\x80\x8Cترین")) {
-        std::string_view base = w.substr(0, w.size() - std::string_view("ترین").size());
+      if (Ends(w, "ترین") && !Ends(w, "\xE2\x80\x8Cترین")) {
+        const std::string_view base = w.substr(0, w.size() - 8);
         if (Letters(base) >= 3 && JoinsNext(cps[kept_index[base.size() - 1]].c)) insert(base.size(), kZwnj);
       }
       // Future tense written together: برخواهد گشت، خواهدگشت، بر‌نخواهد‌گشت →
       // بر خواهد گشت. The auxiliary stands apart from the preverb and the stem.
       if (w.find("خواه") != std::string_view::npos) {
-        edited |= SplitFuture(w, kept_index.data(), nc, &drop, &insert_before);
+        edited |= SplitFuture(w, kept_index, nc, drop, insert_before);
       }
     }
     if (o_.ezafe_heh) {
       // Ezafe written ه‌ی at the end of the word → ۀ.
-      if (EndsWith(w, "ه\xE2\x80\x8Cی") && w.size() > 7) {
+      if (Ends(w, "ه\xE2\x80\x8Cی") && w.size() > 7) {
         size_t heh = kept_index[w.size() - 7];
         drop[kept_index[w.size() - 5]] = true;  // the ZWNJ
         drop[kept_index[w.size() - 2]] = true;  // the ی
@@ -964,7 +1152,7 @@ class SpacingRun {
       }
       // Ezafe written apart (خانه ی ما): the final ه, the space and the ی
       // become ۀ.
-      if (EndsWith(w, "ه") && w.size() > 2 && EzafeApartFollows(k)) {
+      if (Ends(w, "ه") && w.size() > 2 && EzafeApartFollows(k)) {
         EmitCps(cps, nc, drop, insert_before, it, kept_index[w.size() - 2], "ۀ");
         Replace(items_[k + 1].begin, items_[k + 2].end, "");
         skip_until_ = items_[k + 2].end;
@@ -989,8 +1177,8 @@ class SpacingRun {
   // Finds خواه+ending (with an optional ن) inside `w` and puts spaces around
   // it: before it when a preverb precedes, after it when a past stem follows.
   // Returns true when it changed something.
-  bool SplitFuture(std::string_view w, const uint32_t* kept_index, size_t ncps,
-                   std::vector<uint8_t>* drop, std::vector<const char*>* insert_before) {
+  bool SplitFuture(std::string_view w, const uint32_t* kept_index, size_t ncps, uint8_t* drop,
+                   const char** insert_before) {
     static constexpr std::string_view kAux[] = {"خواهیم", "خواهید", "خواهند", "خواهم", "خواهی", "خواهد"};
     for (std::string_view aux : kAux) {
       size_t at = w.find(aux);
@@ -1007,22 +1195,21 @@ class SpacingRun {
       bool stem = !after.empty() && rules_.IsPastStem(after);
       if (!(before.empty() || preverb) || !(after.empty() || stem) || (before.empty() && after.empty())) continue;
       if (preverb) {
-        if (zwnj_before) (*drop)[kept_index[before.size()]] = true;
-        (*insert_before)[kept_index[start]] = " ";
+        if (zwnj_before) drop[kept_index[before.size()]] = true;
+        insert_before[kept_index[start]] = " ";
       }
       if (stem) {
         size_t stem_at = at + aux.size() + (zwnj_after ? 3 : 0);
-        if (zwnj_after) (*drop)[kept_index[at + aux.size()]] = true;
-        if (stem_at <= w.size() && kept_index[stem_at] < ncps) (*insert_before)[kept_index[stem_at]] = " ";
+        if (zwnj_after) drop[kept_index[at + aux.size()]] = true;
+        if (stem_at <= w.size() && kept_index[stem_at] < ncps) insert_before[kept_index[stem_at]] = " ";
       }
       return preverb || stem;
     }
     return false;
   }
 
-  void EmitCps(const Cp* cps, size_t nc, const std::vector<uint8_t>& drop,
-               const std::vector<const char*>& insert_before, const Item& it, size_t replace_index,
-               std::string_view replacement) {
+  void EmitCps(const Cp* cps, size_t nc, const uint8_t* drop, const char* const* insert_before, const Item& it,
+               size_t replace_index, std::string_view replacement) {
     size_t run = it.begin;
     for (size_t i = 0; i < nc; ++i) {
       if (insert_before[i] != nullptr) {
@@ -1050,7 +1237,10 @@ class SpacingRun {
   std::string* out_;
   OffsetMapBuilder* map_;
   std::vector<Item>& items_ = ItemBuffer();
+  WordCache& cache_ = WordCache::ForThread(&rules_);
   size_t no_protected_until_ = 0;  // a digit run known not to be protected
+  size_t block_ = ~size_t{0} >> 1;  // where the block of masks_ starts
+  ArabicMasks masks_;
   const uint8_t* const small_class_ = SmallClassTable();
   // EmitWord's scratch: the word's code points, which to drop, what to
   // insert before each (kZwnj or a space), the kept bytes and their index.
