@@ -36,34 +36,68 @@ const Normalizer& Normalizer::Default() {
 }
 
 absl::StatusOr<NormalizedText> Normalizer::Normalize(std::string_view text, Language language) const {
-  if (text.size() > 0xFFFFFFF0u) return absl::ResourceExhaustedError("text larger than 4 GiB");
   NormalizedText out;
+  absl::Status status = Normalize(text, language, &out);
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::Status Normalizer::Normalize(std::string_view text, Language language, NormalizedText* result) const {
+  if (text.size() > 0xFFFFFFF0u) return absl::ResourceExhaustedError("text larger than 4 GiB");
+  NormalizedText& out = *result;
+  out.display.clear();
+  out.key.clear();
   out.language = language == Language::kUnspecified ? DetectLanguage(text) : language;
   const uint32_t size = static_cast<uint32_t>(text.size());
 
-  // The intermediate text is reused per thread: a large input would
-  // otherwise fault in fresh pages on every call.
-  thread_local std::string chars;
-  chars.clear();
-  OffsetMapBuilder chars_map;
+  // The intermediate text, the maps' builders and the maps in between are
+  // reused per thread: a large input would otherwise allocate and fault in
+  // fresh pages for each of them on every call (and again as they grow).
+  // Only the outputs are allocated, at their final size.
+  static constexpr size_t kKeepBytes = size_t{16} << 20;
+  struct Scratch {
+    std::string chars;
+    OffsetMapBuilder builder;
+    OffsetMap chars_map, pass_map, composed;
+    // After a very large text, give the memory back rather than keep it
+    // for the life of the thread.
+    void Trim() {
+      if (chars.capacity() > kKeepBytes) std::string().swap(chars);
+      if (composed.segments().capacity() * sizeof(OffsetMap::Segment) > kKeepBytes) {
+        builder = OffsetMapBuilder();
+        chars_map = pass_map = composed = OffsetMap();
+      }
+    }
+  };
+  thread_local Scratch t;
+  t.chars.clear();
   size_t invalid_at = 0;
-  if (!internal::CharPass(text, display_table_, options_.nfkc, &chars, &chars_map, &invalid_at)) {
+  if (!internal::CharPass(text, display_table_, options_.nfkc, &t.chars, &t.builder, &invalid_at)) {
+    t.builder.FinishInto(size, &t.chars_map);
     return absl::InvalidArgumentError(StrCat("invalid UTF-8 at byte ", invalid_at));
   }
-  OffsetMap m1 = chars_map.Finish(size);
+  t.builder.FinishInto(size, &t.chars_map);
 
-  OffsetMapBuilder display_map;
-  internal::SpacingPass(chars, out.language, options_, words_, &out.display, &display_map);
-  OffsetMap m2 = display_map.Finish(static_cast<uint32_t>(chars.size()));
-  out.display_map = OffsetMap::Compose(m1, m2);
+  internal::SpacingPass(t.chars, out.language, options_, words_, &out.display, &t.builder);
+  t.builder.FinishInto(static_cast<uint32_t>(t.chars.size()), &t.pass_map);
+  OffsetMap::ComposeInto(t.chars_map, t.pass_map, &t.composed);
+  out.display_map = t.composed;
 
-  OffsetMapBuilder key_map;
-  internal::KeyPass(out.display, key_table_, &out.key, &key_map);
-  out.key_to_display = key_map.Finish(static_cast<uint32_t>(out.display.size()));
-  out.key_map = OffsetMap::Compose(out.display_map, out.key_to_display);
+  internal::KeyPass(out.display, key_table_, &out.key, &t.builder);
+  t.builder.FinishInto(static_cast<uint32_t>(out.display.size()), &t.pass_map);
+  out.key_to_display = t.pass_map;
+  OffsetMap::ComposeInto(out.display_map, out.key_to_display, &t.composed);
+  out.key_map = t.composed;
+  t.Trim();
 
-  if (options_.analyze) analyzer_.Analyze(&out);
-  return out;
+  if (options_.analyze) {
+    analyzer_.Analyze(&out);
+  } else {
+    out.tokens.clear();
+    out.quantities.clear();
+    out.dates.clear();
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace quotematch

@@ -56,6 +56,12 @@ class Normalizer {
   // Normalizes `text`. Language::kUnspecified detects the language. Returns
   // InvalidArgument "invalid UTF-8 at byte N" for malformed input.
   absl::StatusOr<NormalizedText> Normalize(std::string_view text, Language language) const;
+  // The same into `*out`, reusing the storage it holds from an earlier
+  // call: a batch job over many or large texts that keeps one
+  // NormalizedText allocates nothing once its buffers have grown (for a
+  // megabyte of text, that saves the page faults of about 4 MB of fresh
+  // output). On error, `*out` holds no meaningful result.
+  absl::Status Normalize(std::string_view text, Language language, NormalizedText* out) const;
 
   const NormalizerOptions& options() const { return options_; }
 

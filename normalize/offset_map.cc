@@ -50,6 +50,14 @@ OffsetMap OffsetMapBuilder::Finish(uint32_t input_size) {
   return m;
 }
 
+void OffsetMapBuilder::FinishInto(uint32_t input_size, OffsetMap* out) {
+  out->segments_.assign(segments_.begin(), segments_.end());
+  out->input_size_ = input_size;
+  out->output_size_ = out_;
+  segments_.clear();
+  out_ = 0;
+}
+
 OffsetMap OffsetMap::Identity(uint32_t size) {
   OffsetMapBuilder b;
   b.Copy(0, size);
@@ -99,11 +107,17 @@ Span OffsetMap::ToOutput(Span in) const {
 }
 
 OffsetMap OffsetMap::Compose(const OffsetMap& first, const OffsetMap& second) {
-  // second: out → mid; first: mid → original.
   OffsetMap result;
-  result.input_size_ = first.input_size_;
-  result.output_size_ = second.output_size_;
-  auto& out = result.segments_;
+  ComposeInto(first, second, &result);
+  return result;
+}
+
+void OffsetMap::ComposeInto(const OffsetMap& first, const OffsetMap& second, OffsetMap* result) {
+  // second: out → mid; first: mid → original.
+  result->input_size_ = first.input_size_;
+  result->output_size_ = second.output_size_;
+  auto& out = result->segments_;
+  out.clear();
   out.reserve(first.segments_.size() + second.segments_.size());
   auto push = [&out](Segment s) {
     if (!out.empty()) {
@@ -173,7 +187,6 @@ OffsetMap OffsetMap::Compose(const OffsetMap& first, const OffsetMap& second) {
       outp += len;
     }
   }
-  return result;
 }
 
 }  // namespace quotematch

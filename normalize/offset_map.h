@@ -48,6 +48,8 @@ class OffsetMap {
   // The map of `second ∘ first`: `first` maps a middle string to the
   // original, `second` maps the output to the middle string.
   static OffsetMap Compose(const OffsetMap& first, const OffsetMap& second);
+  // The same into `*out`, reusing its storage (for scratch maps).
+  static void ComposeInto(const OffsetMap& first, const OffsetMap& second, OffsetMap* out);
   // The identity map of a string of `size` bytes.
   static OffsetMap Identity(uint32_t size);
 
@@ -73,6 +75,9 @@ class OffsetMapBuilder {
   void Replace(uint32_t in_begin, uint32_t in_len, uint32_t out_len);
   uint32_t output_size() const { return out_; }
   OffsetMap Finish(uint32_t input_size);
+  // Finish into `*out`, reusing its storage; the builder keeps its own, so
+  // that a builder and map reused across calls allocate nothing.
+  void FinishInto(uint32_t input_size, OffsetMap* out);
 
  private:
   std::vector<OffsetMap::Segment> segments_;

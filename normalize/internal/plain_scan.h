@@ -1,22 +1,29 @@
 // File: normalize/internal/plain_scan.h
 //
-// PlainScanner finds, 16 bytes at a time, the end of a stretch of
-// characters that a pass copies unchanged — its "plain" characters — so
-// that the pass's one-character loop only runs where something may change.
-// It covers what Persian and English text are made of: ASCII and the
-// two-byte characters of the Arabic block (U+0600–U+06FF), each tested
-// exactly against a bitmap built from the pass's own table. Any other
-// character ends the stretch, plain or not; the caller tests it.
+// PlainScanner holds what the vector scan of a pass needs to know of its
+// "plain" characters — those it copies unchanged — as bitmaps: one bit per
+// ASCII character and one per character of the Arabic block
+// (U+0600–U+06FF), the two that Persian and English text are made of.
+// SkipPlain (kernels/skip_*.inc, one per instruction set) uses them to find,
+// 16 or 32 bytes at a time, the end of a stretch of plain characters, so
+// that the pass's one-character loop only runs where something may change:
 //
-//   PlainScanner scanner([&](char32_t c) { return table.Plain(c); });
-//   i = scanner.Skip(s, i, n);   // s[i] is not plain, or not ASCII/Arabic
+//   i = SkipPlain<kSingleSpaces, kValidate>(scanner, s, i, n);
 //
-// The vector loop uses SSSE3 (PSHUFB), chosen at run time; on CPUs
-// without it, and within 16 bytes of the end, Skip does nothing and the
-// caller's loop does the work. Immutable and thread-safe.
+// SkipPlain's contract: `s[i]` starts a character; it returns the first
+// index in [i, n) that does not start a plain ASCII or Arabic block
+// character (any other character ends the stretch, plain or not: the
+// caller tests it), or `i` when fewer than a block's bytes plus one are
+// left or `i` is 0 (it reads the byte before each block). With
+// kSingleSpaces, a space is plain only when what follows it is neither
+// whitespace (space, tab, CR, LF, U+0085, U+00A0) nor a character of three
+// or more bytes — the key pass's rule for a space that stays. With
+// kValidate, invalid UTF-8 also ends the stretch, so that the caller can
+// report it (the character pass reads unchecked input).
+//
+// Immutable and thread-safe.
 #pragma once
 
-#include <cstddef>
 #include <cstdint>
 #include <functional>
 
@@ -25,26 +32,18 @@ namespace quotematch::internal {
 class PlainScanner {
  public:
   // `plain(c)` is asked for every c below U+0080 and in U+0600–U+06FF.
-  // With `single_spaces`, a space is plain only when what follows it is
-  // neither whitespace (space, tab, CR, LF, U+0085, U+00A0) nor a character
-  // of three or more bytes — the key pass's rule for a space that stays.
-  PlainScanner(const std::function<bool(char32_t)>& plain, bool single_spaces);
+  // `space_decided_by_next`: the space is left to kSingleSpaces (its bit
+  // stays clear whatever `plain(' ')` says).
+  PlainScanner(const std::function<bool(char32_t)>& plain, bool space_decided_by_next);
 
-  // The first index in [i, n) that does not start a plain ASCII or Arabic
-  // block character; `i` when there are fewer than 17 bytes left or `i` is
-  // 0. `s[i]` must start a character; invalid UTF-8 after it ends the
-  // stretch (it is not plain), so the caller can report it.
-  size_t Skip(const unsigned char* s, size_t i, size_t n) const { return skip_(*this, s, i, n); }
+  // Bit c % 8 of byte c / 8 set: ASCII c (ascii) or U+0600 + c (arabic) is
+  // not plain. 16-byte aligned, for vector loads.
+  const uint8_t* ascii() const { return ascii_; }
+  const uint8_t* arabic() const { return arabic_; }
 
  private:
-  using SkipFn = size_t (*)(const PlainScanner&, const unsigned char*, size_t, size_t);
-  static size_t SkipNone(const PlainScanner&, const unsigned char*, size_t i, size_t) { return i; }
-  static size_t SkipSsse3(const PlainScanner& p, const unsigned char* s, size_t i, size_t n);
-
-  SkipFn skip_ = &SkipNone;
-  bool single_spaces_ = false;
-  alignas(16) uint8_t ascii_[16] = {};   // bit b % 8 of byte b / 8: ASCII b is not plain
-  alignas(16) uint8_t arabic_[32] = {};  // likewise for U+0600 + c
+  alignas(16) uint8_t ascii_[16] = {};
+  alignas(16) uint8_t arabic_[32] = {};
 };
 
 }  // namespace quotematch::internal
