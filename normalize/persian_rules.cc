@@ -91,12 +91,13 @@ absl::StatusOr<std::unique_ptr<PersianWordRules>> PersianWordRules::Load(const P
     }
     return absl::OkStatus();
   }));
-  auto add = [&](std::string_view w, uint8_t role) { r->roles_[std::string(w)] |= role; };
+  auto add = [&](std::string_view w, uint16_t role) { r->roles_[std::string(w)] |= role; };
   add("می", kMi);
   add("نمی", kMi);
   for (std::string_view p : kPreverbs) add(p, kPreverb);
   add("بی", kBi);
   for (const auto& w : r->join_starts_) add(w, kJoinStart);
+  for (const auto& [spaced, joined] : r->joins_) add(Split(spaced, ' ', true)[1], kJoinSecond);
   for (std::string_view w : {"ها", "های", "هایی", "هایم", "هایت", "هایش", "هایمان", "هایتان", "هایشان", "هامان",
                              "هاتان", "هاشان", "هامون", "هاتون", "هاشون"}) {
     add(w, kPluralWord);
@@ -143,7 +144,7 @@ const PersianWordRules& PersianWordRules::Default() {
   return *rules;
 }
 
-uint8_t PersianWordRules::LongRoles(std::string_view word) const {
+uint16_t PersianWordRules::LongRoles(std::string_view word) const {
   if (!long_roles_) return 0;
   auto it = roles_.find(AsAbsl(word));
   return it == roles_.end() ? 0 : it->second;

@@ -76,7 +76,7 @@ class PersianWordRules {
 
   // Roles a word can play in word spacing, as bit flags: one hash lookup
   // tells the spacing pass whether a word pair needs a closer look.
-  enum Role : uint8_t {
+  enum Role : uint16_t {
     kMi = 1,            // می، نمی
     kPreverb = 2,       // بر، در، باز، ...
     kBi = 4,            // بی
@@ -85,6 +85,7 @@ class PersianWordRules {
     kTar = 32,          // تر، ترین
     kClitic = 64,       // ام، اند، مان، ... after silent heh
     kBound = 128,       // bound second element of a compound
+    kJoinSecond = 256,  // second word of a join: a join start joins nothing else
   };
   // The roles of `word`. Words of up to 16 bytes — all of them, in our
   // data — are looked up in a small open-addressing table keyed by their
@@ -92,7 +93,7 @@ class PersianWordRules {
   // hash map. With `readable_end`, the 16 bytes from word.data() may be
   // read when they lie before it (the word's text goes on): the lookup then
   // copies nothing.
-  uint8_t Roles(std::string_view word, const char* readable_end = nullptr) const {
+  uint16_t Roles(std::string_view word, const char* readable_end = nullptr) const {
     if (word.size() > 16 || word.empty()) return word.size() > 16 ? LongRoles(word) : 0;
     uint64_t lo, hi;
     if (readable_end != nullptr && word.data() + 16 <= readable_end) {
@@ -110,7 +111,7 @@ class PersianWordRules {
   }
   // The roles of the word of `len` bytes (1 to 16) whose bytes, zero-padded
   // to 16, are `lo` (the first 8) and `hi`.
-  uint8_t PaddedRoles(uint64_t lo, uint64_t hi, size_t len) const {
+  uint16_t PaddedRoles(uint64_t lo, uint64_t hi, size_t len) const {
     const uint64_t h = RoleHash(lo, hi, len);
     const uint16_t tag = RoleTag(h);
     for (size_t i = h >> role_shift_;; i = (i + 1) & (role_tags_.size() - 1)) {
@@ -144,14 +145,14 @@ class PersianWordRules {
   absl::flat_hash_set<std::string> not_verbs_;
   absl::flat_hash_map<std::string, std::string> joins_;
   absl::flat_hash_set<std::string> join_starts_;
-  absl::flat_hash_map<std::string, uint8_t> roles_;
+  absl::flat_hash_map<std::string, uint16_t> roles_;
   // The table behind Roles(): one tag (never 0) and one slot per bucket,
   // at most a sixteenth full (most words find an empty bucket at once);
   // words of up to 16 bytes, zero-padded.
   struct RoleSlot {
     uint64_t lo = 0, hi = 0;
     size_t len = 0;
-    uint8_t roles = 0;
+    uint16_t roles = 0;
   };
   std::vector<uint16_t> role_tags_;
   std::vector<RoleSlot> role_slots_;
@@ -161,7 +162,7 @@ class PersianWordRules {
     return (lo ^ (hi * 0x9E3779B97F4A7C15ull) ^ len) * 0xC2B2AE3D27D4EB4Full;
   }
   static uint16_t RoleTag(uint64_t h) { return static_cast<uint16_t>(h >> 20) | 1; }
-  uint8_t LongRoles(std::string_view word) const;
+  uint16_t LongRoles(std::string_view word) const;
 };
 
 }  // namespace quotematch

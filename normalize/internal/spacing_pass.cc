@@ -169,17 +169,15 @@ enum WordFlag : uint8_t {
   kWordZwnj = 2,      // has a ZWNJ
   kWordTriple = 4,    // has three equal characters in a row
   kWordEndsHeh = 8,   // ends in ه: an ezafe written apart may follow (خانه ی)
-  kWordInert = 16,    // no roles and nothing FixWord could change (an ezafe after
-                      // a final ه aside): a word that is copied
-  kWordQuiet = 32,    // inert, one space after a word without roles, and no ی
-                      // after it for an ezafe: Run copies it with no decision
+  kWordQuiet = 32,    // Run copies it and the space before it with no decision:
+                      // see AddWordItem
 };
 
 struct Item {
   Item(ItemKind k, uint32_t b, uint32_t e, int lines = 0) : kind(k), begin(b), end(e), newlines(lines) {}
   ItemKind kind;
   uint8_t flags = 0;         // WordFlag bits of a word
-  uint8_t roles = 0;         // PersianWordRules::Roles of a word
+  uint16_t roles = 0;        // PersianWordRules::Roles of a word
   uint32_t begin, end;
   int newlines;
 };
@@ -194,38 +192,6 @@ bool IsClosingPunct(char32_t c) {
   }
 }
 bool IsOpeningPunct(char32_t c) { return c == U'«' || c == '(' || c == '[' || c == '{'; }
-
-// The roles and flags of recent words (SpacingRun::SetWordFlags), by their
-// bytes: both are a function of the word alone, and most words of a text
-// repeat (in a megabyte of Persian news, seven in eight). Direct-mapped,
-// 4096 words of up to 16 bytes, 96 KiB, one per thread; it is emptied when
-// the word rules change. A stale entry can only hold flags that ask for a
-// closer look than needed (see ScanWord), never fewer.
-class WordCache {
- public:
-  struct Entry {
-    uint64_t lo = 0, hi = 0;  // the word's bytes, zero-padded; len 0: empty
-    uint8_t len = 0, roles = 0, flags = 0;
-  };
-  static WordCache& ForThread(const PersianWordRules* rules) {
-    thread_local WordCache cache;
-    if (cache.rules_ != rules) {
-      cache.entries_.assign(kSize, Entry{});
-      cache.rules_ = rules;
-    }
-    return cache;
-  }
-  Entry& Find(uint64_t lo, uint64_t hi, size_t len) {
-    const uint64_t h = (lo ^ (hi * 0x9E3779B97F4A7C15ull) ^ len) * 0xD6E8FEB86659FD93ull;
-    return entries_[h >> (64 - kBits)];
-  }
-
- private:
-  static constexpr unsigned kBits = 12;
-  static constexpr size_t kSize = size_t{1} << kBits;
-  std::vector<Entry> entries_;
-  const PersianWordRules* rules_ = nullptr;
-};
 
 class SpacingRun {
  public:
@@ -575,8 +541,8 @@ class SpacingRun {
       ClassifyWord(word, Load64(s + begin), Load64(s + begin + 8), zwnj, triple, khe);
       return;
     }
-    // The word's first 16 bytes, zero-padded: the key of the cache, and
-    // what the roles table and the head test read.
+    // The word's first 16 bytes, zero-padded: what the roles table and the
+    // head test read.
     uint64_t lo, hi;
     if (begin + 16 <= in_.size()) {
       lo = Load64(s + begin);
@@ -589,35 +555,47 @@ class SpacingRun {
     }
     lo &= persian_rules_internal::kLowMask[len];
     hi &= persian_rules_internal::kHighMask[len];
-    WordCache::Entry& cached = cache_.Find(lo, hi, len);
-    if (cached.lo == lo && cached.hi == hi && cached.len == len) {
-      word->roles = cached.roles;
-      word->flags = cached.flags;
-      return;
-    }
     ClassifyWord(word, lo, hi, zwnj, triple, khe);
-    cached = {lo, hi, static_cast<uint8_t>(len), word->roles, word->flags};
   }
 
   // The roles and flags of `word` (see SetWordFlags; `lo` and `hi` are its
   // first 16 bytes, zero-padded).
-  void ClassifyWord(Item* word, uint64_t lo, uint64_t hi, bool zwnj, bool triple, bool khe) const {
+  __attribute__((always_inline)) void ClassifyWord(Item* word, uint64_t lo, uint64_t hi, bool zwnj, bool triple,
+                                                   bool khe) const {
     const auto* s = reinterpret_cast<const unsigned char*>(in_.data());
     const size_t begin = word->begin, end = word->end, len = end - begin;
-    const uint8_t roles = len <= 16 ? rules_.PaddedRoles(lo, hi, len) : rules_.Roles(in_.substr(begin, len));
-    bool check = zwnj | triple | MiHead(lo, hi) | TailSuspect(s, begin, end);
+    const uint16_t roles = len <= 16 ? rules_.PaddedRoles(lo, hi, len) : rules_.Roles(in_.substr(begin, len));
+    // The 16 bytes before the end (some may lie before the word: a match
+    // there only costs FixWord a look).
+    uint64_t tail_lo, tail_hi;
+    if (end >= 16) {
+      tail_lo = Load64(s + end - 16);
+      tail_hi = Load64(s + end - 8);
+    } else {
+      unsigned char pad[16] = {};
+      std::memcpy(pad + 16 - end, s, end);
+      tail_lo = Load64(pad);
+      tail_hi = Load64(pad + 8);
+    }
+    const bool ends_heh = (tail_hi >> 48) == 0x87D9;  // ه (D9 87), every word having two bytes
+    bool check = zwnj | triple | MiHead(lo, hi) | ((len >= 4) & TailSuspect(tail_lo, tail_hi));
     if (khe && !check) check = in_.substr(begin, len).find("خواه") != std::string_view::npos;
-    const bool ends_heh = len >= 2 && s[end - 2] == 0xD9 && s[end - 1] == 0x87;
     word->roles = roles;
-    word->flags = static_cast<uint8_t>((check ? kWordCheck : 0) | (zwnj ? kWordZwnj : 0) | (triple ? kWordTriple : 0) |
-                                       (ends_heh ? kWordEndsHeh : 0) | (!check && roles == 0 ? kWordInert : 0));
+    word->flags = static_cast<uint8_t>(check * kWordCheck | zwnj * kWordZwnj | triple * kWordTriple |
+                                       ends_heh * kWordEndsHeh);
   }
 
   // Adds the word [begin, end), with what the scan saw in it (see
-  // SetWordFlags), and settles which words are quiet: an inert word one
-  // space after a word without roles — unless the word after it is ی, for
-  // the ezafe written apart (خانه ی).
-  void AddWordItem(size_t begin, size_t end, bool zwnj, bool triple, bool khe) {
+  // SetWordFlags), and settles which words are quiet: those for which
+  // Separator and EmitWord would only copy the word and the one space
+  // before it. That holds when FixWord has nothing to do (kWordCheck clear)
+  // and no rule of JoinWords can join the two words: the word before is no
+  // می or بی (which join the next word), the pair is no join start before a
+  // join's second word, and the word is none of the bound parts that join
+  // the word before (ها، تر، clitics, compound parts). The word before loses
+  // its quietness when this word is ی: an ezafe written apart (خانه ی).
+  __attribute__((always_inline)) void AddWordItem(size_t begin, size_t end, bool zwnj, bool triple, bool khe) {
+    using R = PersianWordRules;
     Add(ItemKind::kWord, begin, end);
     const size_t k = items_.size() - 1;
     Item& word = items_[k];
@@ -627,7 +605,10 @@ class SpacingRun {
     Item& before = items_[k - 2];
     if (space.kind != ItemKind::kSpace || before.kind != ItemKind::kWord) return;
     if (end == begin + 2 && in_[begin] == '\xDB' && in_[begin + 1] == '\x8C') before.flags &= ~kWordQuiet;  // ی
-    if ((word.flags & kWordInert) && space.end == space.begin + 1 && in_[space.begin] == ' ' && before.roles == 0) {
+    const uint16_t pr = before.roles, nr = word.roles;
+    const bool may_join = (pr & (R::kMi | R::kBi)) || ((pr & R::kJoinStart) && (nr & R::kJoinSecond)) ||
+                          (nr & (R::kPluralWord | R::kTar | R::kClitic | R::kBound));
+    if (!(word.flags & kWordCheck) && !may_join && space.end == space.begin + 1 && in_[space.begin] == ' ') {
       word.flags |= kWordQuiet;
     }
   }
@@ -649,25 +630,15 @@ class SpacingRun {
     return mi(lo) | (pre4 & mi((lo >> 32) | (hi << 32))) | (pre6 & mi((lo >> 48) | (hi << 16)));
   }
 
-  // True when the word [begin, end) of `s` ends in ترین or has ها 4, 6, 8,
-  // 10 or 12 bytes before its end — where the plural endings (ها، های،
-  // هایی، هاشان، هایشان, ...) put it. Reads the 16 bytes before `end`, which
-  // may lie before the word: a match there only costs FixWord a look.
-  bool TailSuspect(const unsigned char* s, size_t begin, size_t end) const {
-    if (end - begin < 4) return false;
-    unsigned char pad[16] = {};
-    const unsigned char* last16 = s + end - 16;
-    if (end < 16) {
-      std::memcpy(pad + 16 - end, s, end);
-      last16 = pad;
-    }
+  // True when the 16 bytes `lo`, `hi` before a word's end end in ترین or
+  // have ها 4, 6, 8, 10 or 12 bytes before the end — where the plural
+  // endings (ها، های، هایی، هاشان، هایشان, ...) put it.
+  static bool TailSuspect(uint64_t lo, uint64_t hi) {
     static constexpr uint32_t kHa = static_cast<uint32_t>(LittleEndian("ها"));
     static constexpr uint64_t kTarin = LittleEndian("ترین");
-    static_assert(kHa == 0xA7D887D9);
-    const uint64_t lo = Load64(last16), hi = Load64(last16 + 8);
-    return (hi == kTarin) | (static_cast<uint32_t>(hi >> 32) == kHa) |
-           (static_cast<uint32_t>(hi >> 16) == kHa) | (static_cast<uint32_t>(hi) == kHa) |
-           (static_cast<uint32_t>((lo >> 48) | (hi << 16)) == kHa) | (static_cast<uint32_t>(lo >> 32) == kHa);
+    return (hi == kTarin) | (static_cast<uint32_t>(hi >> 32) == kHa) | (static_cast<uint32_t>(hi >> 16) == kHa) |
+           (static_cast<uint32_t>(hi) == kHa) | (static_cast<uint32_t>((lo >> 48) | (hi << 16)) == kHa) |
+           (static_cast<uint32_t>(lo >> 32) == kHa);
   }
 
   bool IsWordItem(int k) const { return k >= 0 && items_[k].kind == ItemKind::kWord; }
@@ -739,15 +710,16 @@ class SpacingRun {
     const Item& nx = items_[next];
     std::string_view p = Text(pv), n = Text(nx);
     using R = PersianWordRules;
-    const uint8_t pr = pv.roles;
-    const uint8_t nr = nx.roles;
+    const uint16_t pr = pv.roles;
+    const uint16_t nr = nx.roles;
     if (pr == 0 && nr == 0) return false;  // the common case: nothing to join
     auto join = [&](bool zwnj_if_joining) {
       Replace(b, e, zwnj_if_joining && JoinsAfter(pv) ? kZwnj : "");
       return true;
     };
     // Two- and three-word joins of the data file.
-    if ((pr & R::kJoinStart) && JoinTable(prev, next)) return true;
+    // A join starts with a join start and goes on with a join's second word.
+    if ((pr & R::kJoinStart) && (nr & R::kJoinSecond) && JoinTable(prev, next)) return true;
     if (pr & R::kMi) {
       // می after ماه or a day number is the month May (ماه می، ۱۵ می), not
       // the verbal prefix.
@@ -1237,7 +1209,6 @@ class SpacingRun {
   std::string* out_;
   OffsetMapBuilder* map_;
   std::vector<Item>& items_ = ItemBuffer();
-  WordCache& cache_ = WordCache::ForThread(&rules_);
   size_t no_protected_until_ = 0;  // a digit run known not to be protected
   size_t block_ = ~size_t{0} >> 1;  // where the block of masks_ starts
   ArabicMasks masks_;
