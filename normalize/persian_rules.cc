@@ -123,7 +123,7 @@ absl::StatusOr<std::unique_ptr<PersianWordRules>> PersianWordRules::Load(const P
     std::memcpy(buf, w.data(), w.size());
     std::memcpy(&slot.lo, buf, 8);
     std::memcpy(&slot.hi, buf + 8, 8);
-    slot.len = w.size();
+    slot.len = static_cast<uint8_t>(w.size());
     slot.roles = role;
     const uint64_t h = RoleHash(slot.lo, slot.hi, slot.len);
     size_t i = h >> r->role_shift_;

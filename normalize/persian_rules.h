@@ -151,8 +151,8 @@ class PersianWordRules {
   // words of up to 16 bytes, zero-padded.
   struct RoleSlot {
     uint64_t lo = 0, hi = 0;
-    size_t len = 0;
     uint16_t roles = 0;
+    uint8_t len = 0;
   };
   std::vector<uint16_t> role_tags_;
   std::vector<RoleSlot> role_slots_;

@@ -64,6 +64,8 @@ CharTable::CharTable(const CharRules& rules, const NormalizerOptions& options, b
         /*space_decided_by_next=*/true);
   } else {
     scanner_ = std::make_unique<PlainScanner>([&](char32_t c) { return Plain(c); }, /*space_decided_by_next=*/false);
+    zwnj_plain_ = actions_[0x200C] == 0 && (!options.nfkc || ((flags[0x200C] & unicode::kNfkcIdentity) &&
+                                                               (flags[0x200C] & unicode::kNfkcBoundaryBefore)));
   }
 }
 

@@ -47,6 +47,9 @@ class CharTable {
   // letters, whose case it folds in bulk, and a single space between two
   // characters included; the apostrophe excluded).
   const PlainScanner& scanner() const { return *scanner_; }
+  // True when ZWNJ (U+200C) is plain too (the display table): the scan may
+  // pass it.
+  bool ZwnjPlain() const { return zwnj_plain_; }
 
  private:
   std::vector<uint8_t> plain_;
@@ -54,6 +57,7 @@ class CharTable {
   std::vector<uint16_t> actions_;
   std::vector<std::string> replacements_;
   std::unique_ptr<PlainScanner> scanner_;
+  bool zwnj_plain_ = false;
 };
 
 // Returns false (and the byte offset in *invalid_at) on invalid UTF-8.

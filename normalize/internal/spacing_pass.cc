@@ -6,6 +6,7 @@
 #include "base/strings.h"
 #include "base/utf8.h"
 #include "normalize/internal/arabic_scan.h"
+#include "normalize/internal/kernels/kernels.h"
 #include "normalize/internal/ascii_scan.h"
 #include "normalize/internal/passes.h"
 #include "normalize/unicode.h"
@@ -169,6 +170,7 @@ enum WordFlag : uint8_t {
   kWordZwnj = 2,      // has a ZWNJ
   kWordTriple = 4,    // has three equal characters in a row
   kWordEndsHeh = 8,   // ends in ه: an ezafe written apart may follow (خانه ی)
+  kWordKhe = 16,      // may have خ (and so خواه)
   kWordQuiet = 32,    // Run copies it and the space before it with no decision:
                       // see AddWordItem
 };
@@ -262,24 +264,31 @@ class SpacingRun {
   // reach past the block. `i` must start an item, with 4 bytes before it
   // and 80 after.
   size_t ScanBlock(size_t i) {
-    // The masks of a block serve until 60 bytes past its start, across the
-    // items LexAt makes in between.
+    const unsigned char* const text = reinterpret_cast<const unsigned char*>(in_.data());
+    // The masks of a block serve the items that start in its first 48
+    // bytes, across the items LexAt makes in between; a word that reaches
+    // past 60 bytes moves the block to its start.
     if (!(i >= block_ && i < block_ + 48)) {
       block_ = i;
-      masks_ = ArabicBlock(reinterpret_cast<const unsigned char*>(in_.data()) + i);
+      masks_ = arabic_block_(text + i);
     }
-    const auto* s = reinterpret_cast<const unsigned char*>(in_.data()) + block_;
-    const ArabicMasks& m = masks_;
     size_t pos = i - block_;
-    const size_t start = pos;
-    while (pos < 64) {
+    while (true) {
+      const unsigned char* const s = text + block_;
+      const ArabicMasks& m = masks_;
       const uint64_t here = uint64_t{1} << pos;
       if (m.word & here) {
         // A word starts with a letter or a ZWNJ; a mark here is an item of its own.
         if (s[pos] != 0xE2 && !(small_class_[Cp2Byte(s + pos)] & kClassArabicLetter)) break;
         const uint64_t rest = ~m.word >> pos;
         const size_t end = pos + static_cast<size_t>(__builtin_ctzll(rest | (uint64_t{1} << (63 - pos))));
-        if (end >= 60) break;  // may go on past the block
+        if (end >= 60) {  // may go on past the block
+          if (pos == 0 || block_ + pos + 80 > in_.size()) break;
+          block_ += pos;
+          masks_ = arabic_block_(text + block_);
+          pos = 0;
+          continue;
+        }
         // Only ASCII surely ends a word; anything else is tested exactly.
         if (s[end] >= 0x80 && WordCharAt(block_ + end)) break;
         const uint64_t range = ((uint64_t{1} << end) - 1) & ~(here - 1);
@@ -287,14 +296,13 @@ class SpacingRun {
         pos = end;
         continue;
       }
-      if ((m.space & here) && (m.word & (here << 1))) {  // one space before a word
+      if (pos < 63 && (m.space & here) && (m.word & (here << 1))) {  // one space before a word
         Add(ItemKind::kSpace, block_ + pos, block_ + pos + 1);
         ++pos;
         continue;
       }
       break;
     }
-    (void)start;
     return block_ + pos;
   }
 
@@ -582,7 +590,7 @@ class SpacingRun {
     if (khe && !check) check = in_.substr(begin, len).find("خواه") != std::string_view::npos;
     word->roles = roles;
     word->flags = static_cast<uint8_t>(check * kWordCheck | zwnj * kWordZwnj | triple * kWordTriple |
-                                       ends_heh * kWordEndsHeh);
+                                       ends_heh * kWordEndsHeh | khe * kWordKhe);
   }
 
   // Adds the word [begin, end), with what the scan saw in it (see
@@ -1109,7 +1117,7 @@ class SpacingRun {
       }
       // Future tense written together: برخواهد گشت، خواهدگشت، بر‌نخواهد‌گشت →
       // بر خواهد گشت. The auxiliary stands apart from the preverb and the stem.
-      if (w.find("خواه") != std::string_view::npos) {
+      if ((it.flags & kWordKhe) && w.find("خواه") != std::string_view::npos) {
         edited |= SplitFuture(w, kept_index, nc, drop, insert_before);
       }
     }
@@ -1211,6 +1219,7 @@ class SpacingRun {
   std::vector<Item>& items_ = ItemBuffer();
   size_t no_protected_until_ = 0;  // a digit run known not to be protected
   size_t block_ = ~size_t{0} >> 1;  // where the block of masks_ starts
+  ArabicMasks (*const arabic_block_)(const unsigned char*) = Kernels().arabic_block;
   ArabicMasks masks_;
   const uint8_t* const small_class_ = SmallClassTable();
   // EmitWord's scratch: the word's code points, which to drop, what to

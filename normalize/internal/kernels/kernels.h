@@ -4,7 +4,8 @@
 // instruction set — baseline, SSSE3, AVX2 — and chosen once, at the first
 // call, for the CPU at hand. The per-set builds differ only in SkipPlain,
 // the vector scan over plain text (skip_*.inc), which each inlines into its
-// loops; their output is the same.
+// loops; their output is the same. The spacing pass takes its 64-byte word
+// masks (ArabicBlock) from here too.
 //
 //   Kernels().char_pass(in, table, nfkc, &out, &map, &invalid_at);
 //
@@ -19,6 +20,7 @@
 #include <string>
 #include <string_view>
 
+#include "normalize/internal/arabic_scan.h"
 #include "normalize/internal/passes.h"
 #include "normalize/offset_map.h"
 
@@ -29,6 +31,8 @@ struct PassKernels {
   bool (*char_pass)(std::string_view in, const CharTable& table, bool nfkc, std::string* out, OffsetMapBuilder* map,
                     size_t* invalid_at);
   void (*key_pass)(std::string_view display, const CharTable& key_table, std::string* out, OffsetMapBuilder* map);
+  // ArabicBlock (arabic_scan.h) for the spacing pass: SSE2, or AVX2.
+  ArabicMasks (*arabic_block)(const unsigned char* s);
 };
 
 // The kernels for this CPU: the widest set it supports.

@@ -24,6 +24,7 @@ namespace quotematch::internal::avx2 {
 #include "normalize/internal/kernels/skip_avx2.inc"
 #include "normalize/internal/kernels/char_pass.inc"
 #include "normalize/internal/kernels/key_pass.inc"
+#include "normalize/internal/kernels/arabic_block_avx2.inc"
 }  // namespace quotematch::internal::avx2
 
 #if defined(__clang__)
@@ -35,7 +36,7 @@ namespace quotematch::internal::avx2 {
 namespace quotematch::internal {
 
 const PassKernels* Avx2Kernels() {
-  static const PassKernels kernels{"avx2", &avx2::CharPassKernel, &avx2::KeyPassKernel};
+  static const PassKernels kernels{"avx2", &avx2::CharPassKernel, &avx2::KeyPassKernel, &avx2::ArabicBlockAvx2};
   return &kernels;
 }
 

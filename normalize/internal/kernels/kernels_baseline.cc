@@ -18,7 +18,7 @@ namespace baseline {
 }  // namespace baseline
 
 const PassKernels* BaselineKernels() {
-  static const PassKernels kernels{"baseline", &baseline::CharPassKernel, &baseline::KeyPassKernel};
+  static const PassKernels kernels{"baseline", &baseline::CharPassKernel, &baseline::KeyPassKernel, &ArabicBlock};
   return &kernels;
 }
 

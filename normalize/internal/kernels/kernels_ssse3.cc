@@ -35,7 +35,7 @@ namespace quotematch::internal::ssse3 {
 namespace quotematch::internal {
 
 const PassKernels* Ssse3Kernels() {
-  static const PassKernels kernels{"ssse3", &ssse3::CharPassKernel, &ssse3::KeyPassKernel};
+  static const PassKernels kernels{"ssse3", &ssse3::CharPassKernel, &ssse3::KeyPassKernel, &ArabicBlock};
   return &kernels;
 }
 
