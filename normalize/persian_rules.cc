@@ -109,7 +109,10 @@ absl::StatusOr<std::unique_ptr<PersianWordRules>> PersianWordRules::Load(const P
   }
   for (const auto& w : r->bound_) add(w, kBound);
   size_t buckets = 16;
-  while (buckets < 16 * r->roles_.size()) buckets *= 2;
+  while (buckets < 16 * r->roles_.size() && buckets < 4096) buckets *= 2;
+  if (2 * r->roles_.size() > buckets) {
+    return absl::InvalidArgumentError("more than 2048 words with roles: the roles table holds 4096 buckets");
+  }
   r->role_tags_.assign(buckets, 0);
   r->role_slots_.assign(buckets, RoleSlot{});
   r->role_shift_ = 64 - static_cast<unsigned>(__builtin_ctzll(buckets));
@@ -130,6 +133,7 @@ absl::StatusOr<std::unique_ptr<PersianWordRules>> PersianWordRules::Load(const P
     while (r->role_tags_[i] != 0) i = (i + 1) & (buckets - 1);
     r->role_tags_[i] = RoleTag(h);
     r->role_slots_[i] = slot;
+    r->role_used_[i >> 6] |= uint64_t{1} << (i & 63);
   }
   return r;
 }

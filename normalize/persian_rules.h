@@ -113,8 +113,12 @@ class PersianWordRules {
   // to 16, are `lo` (the first 8) and `hi`.
   uint16_t PaddedRoles(uint64_t lo, uint64_t hi, size_t len) const {
     const uint64_t h = RoleHash(lo, hi, len);
+    size_t i = h >> role_shift_;
+    // Most words find their bucket empty: one bit, in 512 bytes that stay
+    // in the L1 cache, tells.
+    if (!((role_used_[i >> 6] >> (i & 63)) & 1)) return 0;
     const uint16_t tag = RoleTag(h);
-    for (size_t i = h >> role_shift_;; i = (i + 1) & (role_tags_.size() - 1)) {
+    for (;; i = (i + 1) & (role_tags_.size() - 1)) {
       if (role_tags_[i] == 0) return 0;
       if (role_tags_[i] == tag) {
         const RoleSlot& slot = role_slots_[i];
@@ -155,6 +159,7 @@ class PersianWordRules {
     uint8_t len = 0;
   };
   std::vector<uint16_t> role_tags_;
+  uint64_t role_used_[64] = {};  // bit i: bucket i is taken (4096 buckets at most)
   std::vector<RoleSlot> role_slots_;
   unsigned role_shift_ = 64;
   bool long_roles_ = false;  // some word with roles is longer than 16 bytes

@@ -586,7 +586,8 @@ class SpacingRun {
       tail_hi = Load64(pad + 8);
     }
     const bool ends_heh = (tail_hi >> 48) == 0x87D9;  // ه (D9 87), every word having two bytes
-    bool check = zwnj | triple | MiHead(lo, hi) | ((len >= 4) & TailSuspect(tail_lo, tail_hi));
+    bool check = zwnj | triple | ((len >= 4) & TailSuspect(tail_lo, tail_hi));
+    if (MayStartMi(lo)) check |= MiHead(lo, hi);
     if (khe && !check) check = in_.substr(begin, len).find("خواه") != std::string_view::npos;
     word->roles = roles;
     word->flags = static_cast<uint8_t>(check * kWordCheck | zwnj * kWordZwnj | triple * kWordTriple |
@@ -604,13 +605,11 @@ class SpacingRun {
   // its quietness when this word is ی: an ezafe written apart (خانه ی).
   __attribute__((always_inline)) void AddWordItem(size_t begin, size_t end, bool zwnj, bool triple, bool khe) {
     using R = PersianWordRules;
-    Add(ItemKind::kWord, begin, end);
-    const size_t k = items_.size() - 1;
-    Item& word = items_[k];
+    Item& word = items_.emplace_back(ItemKind::kWord, static_cast<uint32_t>(begin), static_cast<uint32_t>(end));
     SetWordFlags(&word, zwnj, triple, khe);
-    if (k < 2) return;
-    const Item& space = items_[k - 1];
-    Item& before = items_[k - 2];
+    if (&word - items_.data() < 2) return;
+    const Item& space = (&word)[-1];
+    Item& before = (&word)[-2];
     if (space.kind != ItemKind::kSpace || before.kind != ItemKind::kWord) return;
     if (end == begin + 2 && in_[begin] == '\xDB' && in_[begin + 1] == '\x8C') before.flags &= ~kWordQuiet;  // ی
     const uint16_t pr = before.roles, nr = word.roles;
@@ -619,6 +618,21 @@ class SpacingRun {
     if (!(word.flags & kWordCheck) && !may_join && space.end == space.begin + 1 && in_[space.begin] == ' ') {
       word.flags |= kWordQuiet;
     }
+  }
+
+  // True when the first two letters of the word whose first bytes are `lo`
+  // are those of می، نمی or a preverb (می نم بر با در فر وا ور): the few words
+  // for which MiHead must look further.
+  static bool MayStartMi(uint64_t lo) {
+    static constexpr uint32_t kHeads[] = {
+        static_cast<uint32_t>(LittleEndian("می")), static_cast<uint32_t>(LittleEndian("نم")),
+        static_cast<uint32_t>(LittleEndian("بر")), static_cast<uint32_t>(LittleEndian("با")),
+        static_cast<uint32_t>(LittleEndian("در")), static_cast<uint32_t>(LittleEndian("فر")),
+        static_cast<uint32_t>(LittleEndian("وا")), static_cast<uint32_t>(LittleEndian("ور"))};
+    const auto head = static_cast<uint32_t>(lo);
+    bool maybe = false;
+    for (uint32_t h : kHeads) maybe |= head == h;
+    return maybe;
   }
 
   // True when the word whose first 16 bytes (zero-padded) are `lo` and
