@@ -4,42 +4,6 @@
 
 namespace quotematch {
 
-void OffsetMapBuilder::Copy(uint32_t in_begin, uint32_t in_len) {
-  if (in_len == 0) return;
-  if (!segments_.empty()) {
-    OffsetMap::Segment& last = segments_.back();
-    if (last.copy && last.in_end == in_begin && last.out_end == out_) {
-      last.in_end += in_len;
-      last.out_end += in_len;
-      out_ += in_len;
-      return;
-    }
-  }
-  segments_.push_back({out_, out_ + in_len, in_begin, in_begin + in_len, true});
-  out_ += in_len;
-}
-
-void OffsetMapBuilder::Replace(uint32_t in_begin, uint32_t in_len, uint32_t out_len) {
-  if (in_len == 0 && out_len == 0) return;
-  if (!segments_.empty()) {
-    OffsetMap::Segment& last = segments_.back();
-    // One input range expanding to several output characters, appended one
-    // at a time: extend the segment.
-    if (!last.copy && last.in_begin == in_begin && last.in_end == in_begin + in_len) {
-      last.out_end += out_len;
-      out_ += out_len;
-      return;
-    }
-    // Consecutive deletions merge.
-    if (!last.copy && out_len == 0 && last.out_begin == last.out_end && last.in_end == in_begin) {
-      last.in_end += in_len;
-      return;
-    }
-  }
-  segments_.push_back({out_, out_ + out_len, in_begin, in_begin + in_len, false});
-  out_ += out_len;
-}
-
 OffsetMap OffsetMapBuilder::Finish(uint32_t input_size) {
   OffsetMap m;
   m.segments_ = std::move(segments_);
