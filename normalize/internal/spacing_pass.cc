@@ -209,9 +209,10 @@ class SpacingRun {
     for (size_t k = 0; k < items_.size(); ++k) {
       const Item& it = items[k];
       // The bulk of Persian text: what Separator and EmitWord would do with
-      // a quiet word is copy it and the space before it.
+      // a quiet word is copy it and what stands between it and the item
+      // before (one space, or nothing).
       if ((it.flags & kWordQuiet) && skip_until_ <= it.begin) {
-        Copy(items[k - 1].begin, it.end);
+        Copy(items[last].end, it.end);
         last = static_cast<int>(k);
         continue;
       }
@@ -596,28 +597,61 @@ class SpacingRun {
 
   // Adds the word [begin, end), with what the scan saw in it (see
   // SetWordFlags), and settles which words are quiet: those for which
-  // Separator and EmitWord would only copy the word and the one space
-  // before it. That holds when FixWord has nothing to do (kWordCheck clear)
-  // and no rule of JoinWords can join the two words: the word before is no
-  // می or بی (which join the next word), the pair is no join start before a
-  // join's second word, and the word is none of the bound parts that join
-  // the word before (ها، تر، clitics, compound parts). The word before loses
-  // its quietness when this word is ی: an ezafe written apart (خانه ی).
+  // Separator and EmitWord would only copy the word and the one space (or
+  // nothing) between it and the item before. EmitWord only copies when
+  // FixWord has nothing to do (kWordCheck clear) and no ezafe written apart
+  // follows (the word before loses its quietness when this word is ی:
+  // خانه ی). Separator only copies one space after a word when no rule of
+  // JoinWords can join the two: the word before is no می or بی (which join
+  // the next word), the pair is no join start before a join's second word,
+  // and this word is none of the bound parts that join the word before
+  // (ها، تر، clitics, compound parts). After a punctuation mark it copies
+  // the space unless the mark opens («, (, ...), and emits nothing where
+  // there is no space unless the mark closes (., ،, », ...: it puts a space
+  // there); after a number or a Latin token, it copies.
   __attribute__((always_inline)) void AddWordItem(size_t begin, size_t end, bool zwnj, bool triple, bool khe) {
     using R = PersianWordRules;
     Item& word = items_.emplace_back(ItemKind::kWord, static_cast<uint32_t>(begin), static_cast<uint32_t>(end));
     SetWordFlags(&word, zwnj, triple, khe);
-    if (&word - items_.data() < 2) return;
-    const Item& space = (&word)[-1];
-    Item& before = (&word)[-2];
-    if (space.kind != ItemKind::kSpace || before.kind != ItemKind::kWord) return;
-    if (end == begin + 2 && in_[begin] == '\xDB' && in_[begin + 1] == '\x8C') before.flags &= ~kWordQuiet;  // ی
-    const uint16_t pr = before.roles, nr = word.roles;
-    const bool may_join = (pr & (R::kMi | R::kBi)) || ((pr & R::kJoinStart) && (nr & R::kJoinSecond)) ||
-                          (nr & (R::kPluralWord | R::kTar | R::kClitic | R::kBound));
-    if (!(word.flags & kWordCheck) && !may_join && space.end == space.begin + 1 && in_[space.begin] == ' ') {
-      word.flags |= kWordQuiet;
+    Item* const first = items_.data();
+    Item* before = &word - 1;
+    if (before < first) return;
+    bool spaced = false;
+    if (before->kind == ItemKind::kSpace) {
+      if (before == first) return;  // the text's leading space
+      Item* const word_before = before - 1;
+      if (end == begin + 2 && in_[begin] == '\xDB' && in_[begin + 1] == '\x8C' &&  // ی
+          word_before->kind == ItemKind::kWord) {
+        word_before->flags &= ~kWordQuiet;
+      }
+      if (!(before->end == before->begin + 1 && in_[before->begin] == ' ')) return;
+      spaced = true;
+      before = word_before;
     }
+    if (word.flags & kWordCheck) return;
+    bool copies;
+    switch (before->kind) {
+      case ItemKind::kWord: {
+        const uint16_t pr = before->roles, nr = word.roles;
+        copies = spaced && !((pr & (R::kMi | R::kBi)) || ((pr & R::kJoinStart) && (nr & R::kJoinSecond)) ||
+                             (nr & (R::kPluralWord | R::kTar | R::kClitic | R::kBound)));
+        break;
+      }
+      case ItemKind::kPunct: {
+        const char32_t pc = CpAt(before->begin);
+        copies = !o_.punctuation_spacing ||
+                 (spaced ? !IsOpeningPunct(pc) : !(IsClosingPunct(pc) && pc != '%' && pc != U'٪'));
+        break;
+      }
+      case ItemKind::kNumber:
+      case ItemKind::kProtected:
+      case ItemKind::kOther:
+        copies = true;
+        break;
+      default:  // whitespace: a newline
+        copies = false;
+    }
+    if (copies) word.flags |= kWordQuiet;
   }
 
   // True when the first two letters of the word whose first bytes are `lo`
