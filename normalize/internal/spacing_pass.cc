@@ -1102,24 +1102,33 @@ class SpacingRun {
     // offset in it to its index in cps (one past the end: nc).
     std::string_view w = in_.substr(it.begin, len);
     if (kept_index_.size() < len + 1) kept_index_.resize(len + 1);
-    uint32_t* kept_index = kept_index_.data();
-    size_t kept_len = 0;
+    uint32_t* const kept_index_data = kept_index_.data();
+    // Built when a rule first needs it: most words reach FixWord and leave
+    // unchanged.
+    bool kept_built = false;
+    auto build_kept_index = [&] {
+      size_t kept_len = 0;
+      for (size_t i = 0; i < nc; ++i) {
+        if (drop[i]) continue;
+        for (uint32_t b = cps[i].b; b < cps[i].e; ++b) kept_index_data[kept_len++] = static_cast<uint32_t>(i);
+      }
+      kept_index_data[kept_len] = static_cast<uint32_t>(nc);
+      kept_built = true;
+    };
+    auto kept_index = [&](size_t offset) {
+      if (!kept_built) build_kept_index();
+      return kept_index_data[offset];
+    };
     if (dropped) {
       kept_.clear();
       for (size_t i = 0; i < nc; ++i) {
-        if (drop[i]) continue;
-        for (uint32_t b = cps[i].b; b < cps[i].e; ++b) kept_index[kept_len++] = static_cast<uint32_t>(i);
-        kept_.append(in_.data() + cps[i].b, cps[i].e - cps[i].b);
+        if (!drop[i]) kept_.append(in_.data() + cps[i].b, cps[i].e - cps[i].b);
       }
       w = kept_;
-    } else {
-      for (size_t i = 0; i < nc; ++i) {
-        for (uint32_t b = cps[i].b; b < cps[i].e; ++b) kept_index[kept_len++] = static_cast<uint32_t>(i);
-      }
+      build_kept_index();  // before the rules drop more
     }
-    kept_index[kept_len] = static_cast<uint32_t>(nc);
     auto insert = [&](size_t kept_offset, const char* text) {
-      insert_before[kept_index[kept_offset]] = text;
+      insert_before[kept_index(kept_offset)] = text;
       edited = true;
     };
     if (o_.zwnj) {
@@ -1144,7 +1153,7 @@ class SpacingRun {
           if (verb) {
             insert(pre + mi, kZwnj);
             // A ZWNJ between preverb and می goes: بر‌میدارم → برمی‌دارم.
-            if (pre > preverb.size()) drop[kept_index[preverb.size()]] = true;
+            if (pre > preverb.size()) drop[kept_index(preverb.size())] = true;
           }
         }
       }
@@ -1153,7 +1162,7 @@ class SpacingRun {
         const std::string_view base = w.substr(0, w.size() - ending);
         // base + ها: the plural's stem with its ها, for the list of words that only look plural.
         if (!base.empty() && !Ends(base, kZwnj) && Letters(base) >= 2 &&
-            !rules_.IsNotPlural(w.substr(0, base.size() + 4)) && JoinsNext(cps[kept_index[base.size() - 1]].c)) {
+            !rules_.IsNotPlural(w.substr(0, base.size() + 4)) && JoinsNext(cps[kept_index(base.size() - 1)].c)) {
           insert(base.size(), kZwnj);
         }
       }
@@ -1161,27 +1170,28 @@ class SpacingRun {
       // letters ending in a joining letter; بهترین stays).
       if (Ends(w, "ترین") && !Ends(w, "\xE2\x80\x8Cترین")) {
         const std::string_view base = w.substr(0, w.size() - 8);
-        if (Letters(base) >= 3 && JoinsNext(cps[kept_index[base.size() - 1]].c)) insert(base.size(), kZwnj);
+        if (Letters(base) >= 3 && JoinsNext(cps[kept_index(base.size() - 1)].c)) insert(base.size(), kZwnj);
       }
       // Future tense written together: برخواهد گشت، خواهدگشت، بر‌نخواهد‌گشت →
       // بر خواهد گشت. The auxiliary stands apart from the preverb and the stem.
       if ((it.flags & kWordKhe) && w.find("خواه") != std::string_view::npos) {
-        edited |= SplitFuture(w, kept_index, nc, drop, insert_before);
+        if (!kept_built) build_kept_index();
+        edited |= SplitFuture(w, kept_index_data, nc, drop, insert_before);
       }
     }
     if (o_.ezafe_heh) {
       // Ezafe written ه‌ی at the end of the word → ۀ.
       if (Ends(w, "ه\xE2\x80\x8Cی") && w.size() > 7) {
-        size_t heh = kept_index[w.size() - 7];
-        drop[kept_index[w.size() - 5]] = true;  // the ZWNJ
-        drop[kept_index[w.size() - 2]] = true;  // the ی
+        const size_t heh = kept_index(w.size() - 7);
+        drop[kept_index(w.size() - 5)] = true;  // the ZWNJ
+        drop[kept_index(w.size() - 2)] = true;  // the ی
         EmitCps(cps, nc, drop, insert_before, it, heh, "ۀ");
         return;
       }
       // Ezafe written apart (خانه ی ما): the final ه, the space and the ی
       // become ۀ.
       if (Ends(w, "ه") && w.size() > 2 && EzafeApartFollows(k)) {
-        EmitCps(cps, nc, drop, insert_before, it, kept_index[w.size() - 2], "ۀ");
+        EmitCps(cps, nc, drop, insert_before, it, kept_index(w.size() - 2), "ۀ");
         Replace(items_[k + 1].begin, items_[k + 2].end, "");
         skip_until_ = items_[k + 2].end;
         return;
