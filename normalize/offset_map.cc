@@ -61,12 +61,15 @@ Span OffsetMap::ToOutput(Span in) const {
   uint32_t begin = lo->copy && in.begin >= lo->in_begin ? lo->out_begin + (in.begin - lo->in_begin)
                                                         : lo->out_begin;
   if (in.end <= in.begin) return Span{begin, begin};
-  auto hi = std::lower_bound(segments_.begin(), segments_.end(), in.end,
-                             [](const Segment& s, uint32_t p) { return s.in_end < p; });
-  if (hi == segments_.end()) --hi;
-  uint32_t end = hi->copy && in.end <= hi->in_end && in.end >= hi->in_begin
-                     ? hi->out_begin + (in.end - hi->in_begin)
-                     : hi->out_end;
+  // The last segment that starts before in.end. Input ranges may overlap
+  // when a later pass splits one that an earlier pass replaced as a whole;
+  // every piece then reaches to the whole range's end, and the span must
+  // reach to the last piece's output.
+  auto hi = std::upper_bound(segments_.begin(), segments_.end(), in.end - 1,
+                             [](uint32_t p, const Segment& s) { return p < s.in_begin; });
+  if (hi == segments_.begin()) return Span{begin, begin};
+  --hi;
+  const uint32_t end = hi->copy ? hi->out_begin + (std::min(in.end, hi->in_end) - hi->in_begin) : hi->out_end;
   return Span{begin, std::max(begin, end)};
 }
 
@@ -116,7 +119,13 @@ void OffsetMap::ComposeInto(const OffsetMap& first, const OffsetMap& second, Off
       } else {
         const Segment& g = first.segments_[f];
         uint32_t begin = g.copy && s.in_begin >= g.out_begin ? g.in_begin + (s.in_begin - g.out_begin) : g.in_begin;
-        if (s.in_end <= s.in_begin) {
+        if (s.in_end <= s.in_begin && !g.copy && g.out_begin < s.in_begin && s.in_begin < g.out_end) {
+          // Text inserted inside what the first pass replaced as a whole
+          // (a ZWNJ inside the letters of ﷲ): it comes from that whole
+          // range, as do the pieces on either side of it, which keeps the
+          // map monotone.
+          orig = {g.in_begin, g.in_end};
+        } else if (s.in_end <= s.in_begin) {
           orig = {begin, begin};
         } else {
           size_t h = f;
