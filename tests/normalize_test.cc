@@ -7,6 +7,8 @@
 #include "base/utf8.h"
 #include "normalize/analysis.h"
 #include "normalize/char_rules.h"
+#include "normalize/internal/kernels/kernels.h"
+#include "normalize/internal/passes.h"
 #include "normalize/normalizer.h"
 #include "normalize/sentences.h"
 #include "qm_data.h"
@@ -144,6 +146,155 @@ TEST(NormalizerTest, OffsetMapsValidOnRandomInput) {
   }
 }
 
+
+// Texts for the vector paths and their edges: words across 16-, 32- and
+// 64-byte blocks, words longer than a block, ZWNJ, rare letters and marks
+// and tripled letters at any offset, runs of edits (digits, ، ؛ ؟, hamza
+// forms), punctuation next to words, whitespace runs, Latin tokens, text
+// near the buffer's ends, and now and then invalid UTF-8. Generated from a
+// fixed seed out of our own pieces.
+std::vector<std::string> VectorPathTexts() {
+  const std::vector<std::string> letters = {"ا", "ب", "پ", "ت", "خ", "د", "ر", "ز", "س", "ش", "ع", "ف", "ک",
+                                            "گ", "ل", "م", "ن", "و", "ه", "ی", "ي", "ك", "أ", "ؤ", "ئ", "ۀ"};
+  const std::vector<std::string> rare = {"\u06D5", "\u06FA", "\u06FF", "\u066E", "\u0610", "\u061A", "\u0670",
+                                         "\u0750", "\u077F", "\u0301", "\u036F", "\u06D6", "\u20D0", "\uFE20",
+                                         "\u064B", "\u0651", "\u0654", "\u0640", "\u200C", "\u200C\u200C",
+                                         "\uFEE0", "\uFB8F"};
+  const std::vector<std::string> words = {"می", "نمی", "ها", "های", "ترین", "تر", "ه", "ی", "خواهد", "بر", "در",
+                                          "باز", "است", "ماه", "بی", "اند", "شده", "گشت", "کتاب", "روم", "این",
+                                          "جا", "که", "هم", "زمان", "خانه", "آنها", "تنها", "می\u200Cروم",
+                                          "کتاب\u200Cها", "برمیگردد", "خواهدگشت", "کتابها", "قشنگترین"};
+  const std::vector<std::string> seps = {" ", " ", " ", " ", "", "  ", "\n", "\n\n", "\t", "\u00A0", " ، ", "،",
+                                         ". ", " «", "» ", "(", ") ", "؟ ", " ۱۴۰۲ ", " 1,200 ", "۲۴٫۵", " ABC ",
+                                         " www.x.com ", " Image2.jpg ", " @ali ", "\u200C", " ی ", " % ", "٪",
+                                         "\u2019", " don't ", "\r\n"};
+  std::mt19937 rng(7);
+  auto pick = [&](const std::vector<std::string>& v) -> const std::string& { return v[rng() % v.size()]; };
+  std::vector<std::string> texts;
+  for (int round = 0; round < 600; ++round) {
+    std::string s(rng() % 4 == 0 ? rng() % 70 : 0, ' ');
+    const int n = 1 + static_cast<int>(rng() % (round % 4 == 0 ? 120 : 25));
+    for (int w = 0; w < n; ++w) {
+      if (rng() % 3 == 0) {
+        s += pick(words);
+      } else {
+        const int len = static_cast<int>(std::vector<int>{1, 2, 3, 7, 8, 9, 15, 16, 17, 30, 31, 32, 33, 40}[rng() % 14]);
+        for (int c = 0; c < len; ++c) {
+          s += rng() % 12 == 0 ? pick(rare) : pick(letters);
+          if (rng() % 40 == 0) s += s.substr(s.size() - 2) + s.substr(s.size() - 2);  // a triple
+        }
+      }
+      s += pick(seps);
+    }
+    if (rng() % 50 == 0) s.insert(rng() % (s.size() + 1), 1, static_cast<char>("\x80\xC0\xD8\xE2\xFF"[rng() % 5]));
+    texts.push_back(std::move(s));
+  }
+  return texts;
+}
+
+void ExpectSameMap(const OffsetMap& a, const OffsetMap& b) {
+  ASSERT_EQ(a.segments().size(), b.segments().size());
+  for (size_t i = 0; i < a.segments().size(); ++i) {
+    const OffsetMap::Segment &x = a.segments()[i], &y = b.segments()[i];
+    ASSERT_TRUE(x.out_begin == y.out_begin && x.out_end == y.out_end && x.in_begin == y.in_begin &&
+                x.in_end == y.in_end && x.copy == y.copy)
+        << "segment " << i;
+  }
+}
+
+// The character and key passes give the same text and map with every
+// instruction set this CPU has as without vector instructions.
+TEST(KernelsTest, EveryInstructionSetGivesTheSameOutput) {
+  using internal::PassKernels;
+  const NormalizerOptions options;
+  const internal::CharTable display(CharRules::Default(), options, /*key=*/false);
+  const internal::CharTable key(CharRules::Default(), options, /*key=*/true);
+  std::vector<const PassKernels*> sets;
+#if defined(__x86_64__)
+  if (__builtin_cpu_supports("ssse3") && internal::Ssse3Kernels() != nullptr) sets.push_back(internal::Ssse3Kernels());
+  if (__builtin_cpu_supports("avx2") && internal::Avx2Kernels() != nullptr) sets.push_back(internal::Avx2Kernels());
+#endif
+  if (sets.empty()) GTEST_SKIP() << "no vector kernels for this CPU";
+  const PassKernels& base = *internal::BaselineKernels();
+  for (const std::string& text : VectorPathTexts()) {
+    SCOPED_TRACE(text);
+    for (const PassKernels* k : sets) {
+      SCOPED_TRACE(k->name);
+      std::string want, got;
+      OffsetMapBuilder want_map, got_map;
+      size_t want_bad = 0, got_bad = 0;
+      const bool want_ok = base.char_pass(text, display, options.nfkc, &want, &want_map, &want_bad);
+      ASSERT_EQ(k->char_pass(text, display, options.nfkc, &got, &got_map, &got_bad), want_ok);
+      if (!want_ok) {
+        EXPECT_EQ(got_bad, want_bad);
+        continue;
+      }
+      EXPECT_EQ(got, want);
+      ExpectSameMap(got_map.Finish(static_cast<uint32_t>(text.size())), want_map.Finish(static_cast<uint32_t>(text.size())));
+      std::string want_key, got_key;
+      base.key_pass(want, key, &want_key, &want_map);
+      k->key_pass(want, key, &got_key, &got_map);
+      EXPECT_EQ(got_key, want_key);
+      ExpectSameMap(got_map.Finish(static_cast<uint32_t>(want.size())), want_map.Finish(static_cast<uint32_t>(want.size())));
+      for (size_t at : {size_t{0}, size_t{5}, size_t{40}}) {  // the word masks, at any offset
+        if (want.size() < at + 70 || at < 4) continue;
+        const auto* p = reinterpret_cast<const unsigned char*>(want.data()) + at;
+        const internal::ArabicMasks a = k->arabic_block(p), b = base.arabic_block(p);
+        EXPECT_TRUE(a.word == b.word && a.space == b.space && a.khe == b.khe && a.triple == b.triple && a.zwnj == b.zwnj);
+      }
+    }
+  }
+}
+
+// The spacing pass lexes Persian from 64-byte word masks where it can; one
+// item at a time it must reach the same display form and map.
+TEST(SpacingPassTest, BlockLexingMatchesOneItemAtATime) {
+  const NormalizerOptions options;
+  const internal::CharTable display(CharRules::Default(), options, /*key=*/false);
+  for (const std::string& text : VectorPathTexts()) {
+    SCOPED_TRACE(text);
+    std::string chars;
+    OffsetMapBuilder chars_map;
+    size_t bad = 0;
+    if (!internal::CharPass(text, display, options.nfkc, &chars, &chars_map, &bad)) continue;
+    std::string fast, slow;
+    OffsetMapBuilder fast_map, slow_map;
+    internal::SpacingPass(chars, Language::kPersian, options, PersianWordRules::Default(), &fast, &fast_map, true);
+    internal::SpacingPass(chars, Language::kPersian, options, PersianWordRules::Default(), &slow, &slow_map, false);
+    EXPECT_EQ(fast, slow);
+    ExpectSameMap(fast_map.Finish(static_cast<uint32_t>(chars.size())), slow_map.Finish(static_cast<uint32_t>(chars.size())));
+  }
+}
+
+// Normalizing into a reused NormalizedText gives what a fresh one gets.
+TEST(NormalizerTest, ReusedResultMatchesFresh) {
+  NormalizedText reused;
+  for (const std::string& text : VectorPathTexts()) {
+    for (Language lang : {Language::kPersian, Language::kEnglish}) {
+      auto fresh = Normalizer::Default().Normalize(text, lang);
+      absl::Status st = Normalizer::Default().Normalize(text, lang, &reused);
+      ASSERT_EQ(st.ok(), fresh.ok());
+      if (!st.ok()) continue;
+      EXPECT_EQ(reused.display, fresh->display);
+      EXPECT_EQ(reused.key, fresh->key);
+      ExpectSameMap(reused.display_map, fresh->display_map);
+      ExpectSameMap(reused.key_map, fresh->key_map);
+      ExpectSameMap(reused.key_to_display, fresh->key_to_display);
+      ASSERT_EQ(reused.tokens.size(), fresh->tokens.size());
+      EXPECT_EQ(reused.quantities.size(), fresh->quantities.size());
+      EXPECT_EQ(reused.dates.size(), fresh->dates.size());
+    }
+  }
+}
+
+// The vector paths keep offset maps valid on texts long enough to reach them.
+TEST(NormalizerTest, OffsetMapsValidOnLongTexts) {
+  for (const std::string& text : VectorPathTexts()) {
+    if (FirstInvalidUtf8(text) != std::string_view::npos) continue;
+    SCOPED_TRACE(text);
+    for (Language lang : {Language::kEnglish, Language::kPersian}) ExpectValidMaps(text, Norm(text, lang));
+  }
+}
 
 // One row per documented operation (docs/normalization.md); input → display.
 TEST(NormalizerTest, PersianOperations) {

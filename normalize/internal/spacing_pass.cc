@@ -198,9 +198,9 @@ bool IsOpeningPunct(char32_t c) { return c == U'«' || c == '(' || c == '[' || c
 class SpacingRun {
  public:
   SpacingRun(std::string_view in, Language language, const NormalizerOptions& options,
-             const PersianWordRules& rules, std::string* out, OffsetMapBuilder* map)
+             const PersianWordRules& rules, std::string* out, OffsetMapBuilder* map, bool block_lexing)
       : in_(in), persian_(language == Language::kPersian), o_(options), rules_(rules), out_(out),
-        map_(map) {}
+        map_(map), block_lexing_(block_lexing) {}
 
   void Run() {
     Scan();
@@ -248,7 +248,7 @@ class SpacingRun {
     const auto* bytes = reinterpret_cast<const unsigned char*>(in_.data());
     items_.reserve(n / 4 + 16);
     for (size_t i = 0; i < n;) {
-      if (i >= 4 && i + 80 <= n) {
+      if (block_lexing_ && i >= 4 && i + 80 <= n) {
         const size_t stop = ScanBlock(i);
         if (stop != i) {
           i = stop;
@@ -1274,6 +1274,7 @@ class SpacingRun {
   const PersianWordRules& rules_;
   std::string* out_;
   OffsetMapBuilder* map_;
+  const bool block_lexing_;
   std::vector<Item>& items_ = ItemBuffer();
   size_t no_protected_until_ = 0;  // a digit run known not to be protected
   size_t block_ = ~size_t{0} >> 1;  // where the block of masks_ starts
@@ -1371,13 +1372,13 @@ void LatinSpacing(std::string_view in, const NormalizerOptions& o, std::string* 
 }  // namespace
 
 void SpacingPass(std::string_view in, Language language, const NormalizerOptions& options,
-                 const PersianWordRules& rules, std::string* out, OffsetMapBuilder* map) {
+                 const PersianWordRules& rules, std::string* out, OffsetMapBuilder* map, bool block_lexing) {
   out->reserve(out->size() + in.size() + in.size() / 16);
   if (language != Language::kPersian) {
     LatinSpacing(in, options, out, map);
     return;
   }
-  SpacingRun(in, language, options, rules, out, map).Run();
+  SpacingRun(in, language, options, rules, out, map, block_lexing).Run();
 }
 
 }  // namespace quotematch::internal
