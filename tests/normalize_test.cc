@@ -27,16 +27,18 @@ NormalizedText Norm(std::string_view text, Language lang) {
 void ExpectValidMap(std::string_view original, const OffsetMap& map, size_t output_size) {
   ASSERT_EQ(map.output_size(), output_size);
   ASSERT_EQ(map.input_size(), original.size());
-  uint32_t out = 0, last_in = 0;
+  uint32_t out = 0, last_in = 0, last_end = 0;
   for (const OffsetMap::Segment& s : map.segments()) {
     ASSERT_EQ(s.out_begin, out);  // segments tile the output
     ASSERT_LE(s.out_begin, s.out_end);
     ASSERT_LE(s.in_begin, s.in_end);
     ASSERT_LE(s.in_end, original.size());
-    ASSERT_GE(s.in_begin, last_in);  // monotone
+    ASSERT_GE(s.in_begin, last_in);  // monotone: both ends never go back
+    ASSERT_GE(s.in_end, last_end);
     if (s.copy) ASSERT_EQ(s.out_end - s.out_begin, s.in_end - s.in_begin);
     out = s.out_end;
     last_in = s.in_begin;
+    last_end = s.in_end;
   }
   ASSERT_EQ(out, output_size);
 }
