@@ -85,80 +85,78 @@ void OffsetMap::ComposeInto(const OffsetMap& first, const OffsetMap& second, Off
   result->output_size_ = second.output_size_;
   auto& out = result->segments_;
   out.clear();
+  // Each piece is a segment of `second`, or a split of one at a boundary of
+  // `first`: the bound holds, and the loop below writes without a check.
   out.reserve(first.segments_.size() + second.segments_.size());
-  auto push = [&out](Segment s) {
-    if (!out.empty()) {
-      Segment& last = out.back();
-      if (s.copy && last.copy && last.out_end == s.out_begin && last.in_end == s.in_begin) {
-        last.out_end = s.out_end;
-        last.in_end = s.in_end;
+  Segment* last = nullptr;
+  auto push = [&out, &last](const Segment& s) {
+    if (last != nullptr) {
+      if (s.copy && last->copy && last->out_end == s.out_begin && last->in_end == s.in_begin) {
+        last->out_end = s.out_end;
+        last->in_end = s.in_end;
         return;
       }
       // Pieces of one replaced input range stay one segment.
-      if (!s.copy && !last.copy && last.in_begin == s.in_begin && last.in_end == s.in_end &&
-          last.out_end == s.out_begin) {
-        last.out_end = s.out_end;
+      if (!s.copy && !last->copy && last->in_begin == s.in_begin && last->in_end == s.in_end &&
+          last->out_end == s.out_begin) {
+        last->out_end = s.out_end;
         return;
       }
     }
     out.push_back(s);
+    last = &out.back();
   };
-  size_t f = 0;  // index into first, advanced monotonically
+  const Segment* const g_begin = first.segments_.data();
+  const Segment* const g_end = g_begin + first.segments_.size();
+  const Segment* g = g_begin;  // cursor into first, advanced monotonically
   for (const Segment& s : second.segments_) {
-    if (!s.copy) {
-      // The middle range [in_begin, in_end) through `first`, walking forward
-      // from the cursor (both maps are monotone).
-      while (f < first.segments_.size() &&
-             (first.segments_[f].out_end <= s.in_begin || first.segments_[f].out_begin == first.segments_[f].out_end) &&
-             !(first.segments_[f].out_begin == first.segments_[f].out_end && first.segments_[f].out_begin > s.in_begin)) {
-        ++f;
-      }
-      Span orig;
-      if (f >= first.segments_.size()) {
-        orig = {first.input_size_, first.input_size_};
-      } else {
-        const Segment& g = first.segments_[f];
-        uint32_t begin = g.copy && s.in_begin >= g.out_begin ? g.in_begin + (s.in_begin - g.out_begin) : g.in_begin;
-        if (s.in_end <= s.in_begin && !g.copy && g.out_begin < s.in_begin && s.in_begin < g.out_end) {
-          // Text inserted inside what the first pass replaced as a whole
-          // (a ZWNJ inside the letters of ﷲ): it comes from that whole
-          // range, as do the pieces on either side of it, which keeps the
-          // map monotone.
-          orig = {g.in_begin, g.in_end};
-        } else if (s.in_end <= s.in_begin) {
-          orig = {begin, begin};
+    if (s.copy) {
+      // A copied middle range: split it along the segments of `first`.
+      uint32_t mid = s.in_begin, outp = s.out_begin;
+      while (mid < s.in_end) {
+        while (g != g_end && (g->out_end <= mid || g->out_begin == g->out_end)) ++g;  // past it, or a deletion
+        if (g == g_end) break;
+        const uint32_t piece_end = std::min(s.in_end, g->out_end);
+        const uint32_t len = piece_end - mid;
+        if (g->copy) {
+          const uint32_t in = g->in_begin + (mid - g->out_begin);
+          push({outp, outp + len, in, in + len, true});
         } else {
-          size_t h = f;
-          while (h + 1 < first.segments_.size() && first.segments_[h].out_end < s.in_end) ++h;
-          const Segment& last = first.segments_[h];
-          uint32_t end = last.copy ? last.in_begin + (s.in_end - 1 - last.out_begin) + 1 : last.in_end;
-          orig = {begin, std::max(begin, end)};
+          push({outp, outp + len, g->in_begin, g->in_end, false});
         }
+        mid = piece_end;
+        outp += len;
       }
-      push({s.out_begin, s.out_end, orig.begin, orig.end, false});
       continue;
     }
-    // A copied middle range: split it along the segments of `first`.
-    uint32_t mid = s.in_begin, outp = s.out_begin;
-    while (mid < s.in_end) {
-      while (f < first.segments_.size() && first.segments_[f].out_end <= mid) ++f;
-      if (f >= first.segments_.size()) break;
-      const Segment& g = first.segments_[f];
-      if (g.out_begin == g.out_end) {  // a deletion in the first pass
-        ++f;
-        continue;
-      }
-      uint32_t piece_end = std::min(s.in_end, g.out_end);
-      uint32_t len = piece_end - mid;
-      if (g.copy) {
-        uint32_t in = g.in_begin + (mid - g.out_begin);
-        push({outp, outp + len, in, in + len, true});
-      } else {
-        push({outp, outp + len, g.in_begin, g.in_end, false});
-      }
-      mid = piece_end;
-      outp += len;
+    // The middle range [in_begin, in_end) through `first`, walking forward
+    // from the cursor (both maps are monotone); a deletion at the range's
+    // start stops the walk, so that an empty range maps before it.
+    while (g != g_end && (g->out_end <= s.in_begin || g->out_begin == g->out_end) &&
+           !(g->out_begin == g->out_end && g->out_begin > s.in_begin)) {
+      ++g;
     }
+    Span orig;
+    if (g == g_end) {
+      orig = {first.input_size_, first.input_size_};
+    } else {
+      const uint32_t begin = g->copy && s.in_begin >= g->out_begin ? g->in_begin + (s.in_begin - g->out_begin) : g->in_begin;
+      if (s.in_end <= s.in_begin && !g->copy && g->out_begin < s.in_begin && s.in_begin < g->out_end) {
+        // Text inserted inside what the first pass replaced as a whole
+        // (a ZWNJ inside the letters of ﷲ): it comes from that whole
+        // range, as do the pieces on either side of it, which keeps the
+        // map monotone.
+        orig = {g->in_begin, g->in_end};
+      } else if (s.in_end <= s.in_begin) {
+        orig = {begin, begin};
+      } else {
+        const Segment* h = g;
+        while (h + 1 != g_end && h->out_end < s.in_end) ++h;
+        const uint32_t end = h->copy ? h->in_begin + (s.in_end - 1 - h->out_begin) + 1 : h->in_end;
+        orig = {begin, std::max(begin, end)};
+      }
+    }
+    push({s.out_begin, s.out_end, orig.begin, orig.end, false});
   }
 }
 
