@@ -16,7 +16,7 @@
 //     FixWord, which has the last word, copies a word it finds fine.
 //   - A word is quiet when the rules provably only copy it and what stands
 //     before it (AddWordItem says when); Run copies quiet words without a
-//     decision. Three words in four in news text are quiet.
+//     decision. In news text, about five words in six are quiet.
 //
 // The one-item-at-a-time lexer is the reference for the block lexer: a
 // test and the fuzzer compare the two (SpacingPass's `block_lexing`).
