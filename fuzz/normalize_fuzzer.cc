@@ -118,7 +118,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     Check(FirstInvalidUtf8(r->key) == std::string_view::npos);
     CheckMap(r->display_map, size, r->display.size());
     CheckMap(r->key_map, size, r->key.size());
-    CheckMap(r->key_to_display, r->display.size(), r->key.size());
     for (const Token& t : r->tokens) {
       Check(t.original.begin <= t.original.end && t.original.end <= size);
       Check(t.display.end <= r->display.size() && t.key_span.end <= r->key.size());

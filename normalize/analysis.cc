@@ -101,16 +101,16 @@ const TextAnalyzer& TextAnalyzer::Default() {
   return *analyzer;
 }
 
-void TextAnalyzer::Analyze(NormalizedText* t) const {
+void TextAnalyzer::Analyze(NormalizedText* t, const OffsetMap& key_to_display) const {
   t->tokens.clear();
   t->quantities.clear();
   t->dates.clear();
-  Tokenize(t);
+  Tokenize(t, key_to_display);
   FindQuantities(t);
   FindDates(t);
 }
 
-void TextAnalyzer::Tokenize(NormalizedText* t) const {
+void TextAnalyzer::Tokenize(NormalizedText* t, const OffsetMap& key_to_display) const {
   const std::string& d = t->display;
   std::vector<internal::ProtectedSpan> prot = internal::FindProtected(d);
   std::vector<uint32_t> bounds;
@@ -121,7 +121,7 @@ void TextAnalyzer::Tokenize(NormalizedText* t) const {
     Token tok;
     tok.display = {b, e};
     tok.kind = kind;
-    Span ks = t->key_to_display.ToOutput({b, e});
+    Span ks = key_to_display.ToOutput({b, e});
     while (ks.begin < ks.end && t->key[ks.begin] == ' ') ++ks.begin;
     while (ks.end > ks.begin && t->key[ks.end - 1] == ' ') --ks.end;
     if (ks.empty()) return;

@@ -8,7 +8,7 @@
 // ("۱۹ بهمن ۱۴۰۲" = "February 8, 2024"; ICU's Persian calendar converts).
 //
 //   const TextAnalyzer& a = TextAnalyzer::Default();
-//   a.Analyze(&normalized);   // fills tokens, quantities, dates
+//   a.Analyze(&normalized, key_to_display);   // fills tokens, quantities, dates
 //
 // Number words and month variants are data (data/normalize/); standard
 // month names come from ICU's CLDR data at load time. Immutable and
@@ -33,8 +33,10 @@ class TextAnalyzer {
                                                             std::string_view month_variants);
   static const TextAnalyzer& Default();
 
-  // Fills t->tokens, t->quantities and t->dates from t->display and t->key.
-  void Analyze(NormalizedText* t) const;
+  // Fills t->tokens, t->quantities and t->dates from t->display and t->key;
+  // `key_to_display` maps t->key to t->display (the key pass's own map,
+  // which Normalizer keeps to itself).
+  void Analyze(NormalizedText* t, const OffsetMap& key_to_display) const;
 
   // The value of a number written in words and/or digits, given as
   // match-key words (e.g. {"بیست", "و", "پنج"}), or nullopt.
@@ -50,7 +52,7 @@ class TextAnalyzer {
  private:
   TextAnalyzer() = default;
   const NumberWord* FindNumberWord(std::string_view key, Language language, bool* ordinal) const;
-  void Tokenize(NormalizedText* t) const;
+  void Tokenize(NormalizedText* t, const OffsetMap& key_to_display) const;
   void FindQuantities(NormalizedText* t) const;
   void FindDates(NormalizedText* t) const;
 

@@ -85,18 +85,16 @@ absl::Status Normalizer::Normalize(std::string_view text, Language language, Nor
 
   internal::KeyPass(out.display, key_table_, &out.key, &t.builder);
   t.builder.FinishInto(static_cast<uint32_t>(out.display.size()), &t.pass_map);
-  out.key_to_display = t.pass_map;
-  OffsetMap::ComposeInto(out.display_map, out.key_to_display, &t.composed);
+  OffsetMap::ComposeInto(out.display_map, t.pass_map, &t.composed);
   out.key_map = t.composed;
-  t.Trim();
-
   if (options_.analyze) {
-    analyzer_.Analyze(&out);
+    analyzer_.Analyze(&out, t.pass_map);  // t.pass_map: key → display
   } else {
     out.tokens.clear();
     out.quantities.clear();
     out.dates.clear();
   }
+  t.Trim();
   return absl::OkStatus();
 }
 

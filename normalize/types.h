@@ -67,7 +67,6 @@ struct NormalizedText {
   std::string key;
   OffsetMap display_map;     // display → original
   OffsetMap key_map;         // key → original
-  OffsetMap key_to_display;  // key → display
   std::vector<Token> tokens;
   std::vector<Quantity> quantities;
   std::vector<CalendarDate> dates;
