@@ -25,20 +25,44 @@ double Logistic(double z) { return 1.0 / (1.0 + std::exp(-z)); }
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Aligner>> Aligner::Load(const AlignerData& data,
-                                                       ScoreWeights weights) {
+                                                       ScoreWeights weights, LexiconOptions options) {
   std::unique_ptr<Aligner> a(new Aligner());
   a->weights_ = weights;
   ASSIGN_OR_RETURN(a->english_, EnglishLemmatizer::Load(data.english_irregular, data.stopwords_en));
-  ASSIGN_OR_RETURN(a->persian_, PersianStemmer::Load(data.persian_verbs, data.stopwords_fa));
-  ASSIGN_OR_RETURN(a->lexicon_, Lexicon::Load(data.lexicon, "starter.tsv", *a->persian_));
+  ASSIGN_OR_RETURN(a->persian_, PersianStemmer::Load(data.persian_verbs, data.broken_plurals, data.stopwords_fa,
+                                                      data.not_plural));
+  ASSIGN_OR_RETURN(a->lexicon_, Lexicon::Compile(data.lexicon, *a->persian_, options));
+  a->english_->SetVocabulary(a->lexicon_->EnglishVocabulary());
+  a->persian_->SetVocabulary(a->lexicon_->PersianVocabulary());
+  a->persian_->SetVerbUse(a->lexicon_->PersianVerbUse());
   ASSIGN_OR_RETURN(a->skeletons_, NameSkeletons::Load(data.translit));
   return a;
 }
 
+AlignerData Aligner::EmbeddedData() {
+  AlignerData d;
+  const std::pair<const char*, std::string_view> files[] = {
+      {"starter.tsv", data::kLexiconStarter},         {"politics.tsv", data::kLexiconPolitics},
+      {"law.tsv", data::kLexiconLaw},                 {"security.tsv", data::kLexiconSecurity},
+      {"disaster.tsv", data::kLexiconDisaster},       {"economy.tsv", data::kLexiconEconomy},
+      {"culture.tsv", data::kLexiconCulture},         {"health.tsv", data::kLexiconHealth},
+      {"general_verbs.tsv", data::kLexiconGeneralVerbs}, {"general_words.tsv", data::kLexiconGeneralWords},
+      {"general_nouns.tsv", data::kLexiconGeneralNouns}, {"names_places.tsv", data::kLexiconNamesPlaces},
+      {"names_orgs.tsv", data::kLexiconNamesOrgs}};
+  for (const auto& [name, text] : files) d.lexicon.push_back({name, text});
+  d.english_irregular = data::kEnglishIrregular;
+  d.persian_verbs = data::kPersianVerbs;
+  d.broken_plurals = data::kPersianBrokenPlurals;
+  d.not_plural = data::kPersianNotPlural;
+  d.stopwords_en = data::kStopwordsEn;
+  d.stopwords_fa = data::kStopwordsFa;
+  d.translit = data::kTranslitFaLatin;
+  return d;
+}
+
 const Aligner& Aligner::Default() {
   static const Aligner* aligner = [] {
-    auto loaded = Load({data::kLexiconStarter, data::kEnglishIrregular, data::kPersianVerbs,
-                        data::kStopwordsEn, data::kStopwordsFa, data::kTranslitFaLatin});
+    auto loaded = Load(EmbeddedData());
     if (!loaded.ok()) std::abort();  // embedded data is pinned by tests
     return loaded->release();
   }();
@@ -124,20 +148,24 @@ ScoredPair Aligner::Score(const StatementFeatures& en, const StatementFeatures& 
     for (const std::string& form : t.forms) {
       for (uint32_t id : lexicon_->EntriesStartingWith(form)) {
         const LexiconEntry& e = lexicon_->entry(id);
-        const size_t n = e.english_words.size();
+        const auto words = lexicon_->english_words(e);
+        const size_t n = words.size();
         if (i + n > en.terms.size()) continue;
         bool phrase = true;
         for (size_t k = 1; k < n && phrase; ++k) {
           const auto& forms = en.terms[i + k].forms;
           phrase = !en_done[i + k] &&
-                   std::find(forms.begin(), forms.end(), e.english_words[k]) != forms.end();
+                   std::find(forms.begin(), forms.end(), lexicon_->word(words[k])) != forms.end();
         }
         if (!phrase) continue;
         hits.clear();
-        for (const auto& slot : e.persian_slots) {
+        size_t required = 0;
+        for (const LexiconSlot& slot : lexicon_->slots(e)) {
+          if (slot.optional) continue;
+          ++required;
           bool found = false;
-          for (const std::string& alt : slot) {
-            auto it = fa.form_index.find(alt);
+          for (uint32_t alt : lexicon_->forms(slot)) {
+            auto it = fa.form_index.find(AsAbsl(lexicon_->word(alt)));
             if (it != fa.form_index.end() && !fa_used[it->second]) {
               hits.push_back(it->second);
               found = true;
@@ -146,7 +174,15 @@ ScoredPair Aligner::Score(const StatementFeatures& en, const StatementFeatures& 
           }
           if (!found) break;
         }
-        if (hits.size() != e.persian_slots.size()) continue;
+        if (hits.size() != required && e.joined != Lexicon::kNoWord) {
+          auto it = fa.form_index.find(AsAbsl(lexicon_->word(e.joined)));
+          hits.clear();
+          if (it != fa.form_index.end() && !fa_used[it->second]) {
+            hits.push_back(it->second);
+            required = 1;
+          }
+        }
+        if (hits.size() != required || required == 0) continue;
         Evidence ev;
         ev.kind = EvidenceKind::kLexical;
         ev.english_span = {en.terms[i].span.begin, en.terms[i + n - 1].span.end};

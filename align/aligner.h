@@ -103,9 +103,11 @@ struct Alignment {
 
 // The data files an Aligner is built from (contents, not paths).
 struct AlignerData {
-  std::string_view lexicon;          // data/lexicon/*.tsv
+  std::vector<LexiconSource> lexicon;  // data/lexicon/<domain>.tsv
   std::string_view english_irregular;
   std::string_view persian_verbs;      // data/lexicon/fa_verbs.tsv
+  std::string_view broken_plurals;     // data/lexicon/fa_broken_plurals.tsv
+  std::string_view not_plural;         // data/normalize/fa_not_plural.txt
   std::string_view stopwords_en;
   std::string_view stopwords_fa;
   std::string_view translit;         // data/translit/fa_latin.tsv
@@ -114,7 +116,10 @@ struct AlignerData {
 class Aligner {
  public:
   static absl::StatusOr<std::unique_ptr<Aligner>> Load(const AlignerData& data,
-                                                       ScoreWeights weights = {});
+                                                       ScoreWeights weights = {},
+                                                       LexiconOptions options = {});
+  // The embedded data files (data/), as compiled into the binaries.
+  static AlignerData EmbeddedData();
   // An Aligner over the embedded data files and default weights.
   static const Aligner& Default();
 
@@ -136,6 +141,8 @@ class Aligner {
                            const std::vector<StatementFeatures>& persian, double min_score) const;
 
   const Lexicon& lexicon() const { return *lexicon_; }
+  const EnglishLemmatizer& english() const { return *english_; }
+  const PersianStemmer& persian() const { return *persian_; }
 
  private:
   Aligner() = default;
