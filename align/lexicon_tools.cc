@@ -15,37 +15,76 @@ bool HasLetter(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c & 0x80); });
 }
 
+// Prefixes written with a hyphen (non-profit, re-elect, pre-war): bound, not words.
+bool IsBoundPrefix(std::string_view w) {
+  for (std::string_view p : {"non", "re", "pre", "post", "de", "co", "anti", "inter", "intra", "micro", "macro",
+                             "multi", "semi", "sub", "ex", "mid", "pro", "counter", "trans", "ultra", "neo", "pan",
+                             "mini", "mega", "bi", "tri", "quasi", "pseudo", "proto"}) {
+    if (w == p) return true;
+  }
+  return false;
+}
+
 bool EndsSentence(std::string_view punct) {
   return punct == "." || punct == "!" || punct == "?" || punct == ":" || punct == ";" || punct == "\"" ||
-         punct == "(" || punct == "«" || punct == "-";
+         punct == "(" || punct == "«";
 }
 
 struct EnglishToken {
   std::string key;
-  bool content = false;   // not a stopword, name or number
-  bool initial = false;   // first word of a sentence
+  bool content = false;       // not a stopword, name or number
+  bool initial = false;       // first word of a sentence
+  bool capitalized = false;
+  bool word = false;          // a word with letters (not a number, URL, ...)
 };
 
-std::vector<EnglishToken> EnglishTokens(const Aligner& aligner, std::string_view line) {
-  std::vector<EnglishToken> out;
-  auto n = Normalizer::Default().Normalize(line, Language::kEnglish);
-  if (!n.ok()) return out;
-  bool initial = true;
-  for (const Token& t : n->tokens) {
-    if (t.kind == TokenKind::kPunctuation) {
-      initial |= EndsSentence(t.key);
-      continue;
+// Tokens of a line; names are told from content words by capitals: a
+// capitalized word inside a sentence is a name, and one that starts a
+// sentence is a name when the text only ever writes it capitalized.
+struct EnglishText {
+  std::vector<std::vector<EnglishToken>> lines;
+  absl::flat_hash_set<std::string> capitalized_inside, lower_case;
+
+  EnglishText(const Aligner& aligner, const std::vector<std::string>& text) {
+    for (const std::string& line : text) {
+      std::vector<EnglishToken>& out = lines.emplace_back();
+      auto n = Normalizer::Default().Normalize(line, Language::kEnglish);
+      if (!n.ok()) continue;
+      bool initial = true;
+      for (size_t k = 0; k < n->tokens.size(); ++k) {
+        const Token& t = n->tokens[k];
+        if (t.kind == TokenKind::kPunctuation) {
+          initial |= EndsSentence(t.key);
+          continue;
+        }
+        const bool hyphen_next = k + 1 < n->tokens.size() && n->tokens[k + 1].key == "-" &&
+                                 n->tokens[k + 1].original.begin == t.original.end;
+        // The key spells contractions out ("wasn't" → "was not"): a word each.
+        for (std::string_view part : Split(t.key, ' ', /*skip_empty=*/true)) {
+          // A word: letters, no digits (km2, covid-19 pieces are numbers), more
+          // than one letter, not a bound prefix.
+          const bool word = t.kind == TokenKind::kWord && HasLetter(part) && part.size() > 1 &&
+                            part.find_first_of("0123456789") == std::string_view::npos &&
+                            !(hyphen_next && IsBoundPrefix(part));
+          EnglishToken e{std::string(part), false, initial, t.capitalized, word};
+          initial = false;
+          if (e.word && !aligner.english().IsStopword(e.key)) {
+            if (!e.capitalized) lower_case.insert(e.key);
+            else if (!e.initial) capitalized_inside.insert(e.key);
+          }
+          out.push_back(std::move(e));
+        }
+      }
     }
-    EnglishToken e;
-    e.key = t.key;
-    e.initial = initial;
-    initial = false;
-    const bool name = t.capitalized && !e.initial;
-    e.content = t.kind == TokenKind::kWord && HasLetter(t.key) && !name && !aligner.english().IsStopword(t.key);
-    out.push_back(std::move(e));
+    for (std::vector<EnglishToken>& line : lines) {
+      for (EnglishToken& e : line) {
+        const bool name = e.capitalized && (!e.initial || (capitalized_inside.contains(e.key) &&
+                                                           !lower_case.contains(e.key)));
+        e.content = e.word && !name && !aligner.english().IsStopword(e.key);
+      }
+    }
   }
-  return out;
-}
+};
 
 // Persian forms of a line: every token's candidates, and those of each
 // token joined to the next (ZWNJ/space variance: رئیس جمهور ↔ رئیس‌جمهور).
@@ -101,7 +140,8 @@ std::string OovCategory(const EnglishToken& t, const std::string& lemma) {
 
 std::vector<std::string> EnglishContentLemmas(const Aligner& aligner, std::string_view line) {
   std::vector<std::string> out;
-  for (const EnglishToken& t : EnglishTokens(aligner, line)) {
+  EnglishText text(aligner, {std::string(line)});
+  for (const EnglishToken& t : text.lines[0]) {
     if (t.content) out.push_back(aligner.english().Lemma(t.key));
   }
   return out;
@@ -124,9 +164,11 @@ CoverageReport Coverage(const Aligner& aligner, const std::vector<std::string>& 
   CoverageReport r;
   const Lexicon& lex = aligner.lexicon();
   absl::flat_hash_map<std::string, size_t> misses;
-  for (size_t line = 0; line < english.size() && line < persian.size(); ++line) {
+  const size_t n = std::min(english.size(), persian.size());
+  const EnglishText text(aligner, std::vector<std::string>(english.begin(), english.begin() + n));
+  for (size_t line = 0; line < n; ++line) {
     ++r.lines;
-    std::vector<EnglishToken> tokens = EnglishTokens(aligner, english[line]);
+    const std::vector<EnglishToken>& tokens = text.lines[line];
     std::vector<std::vector<std::string>> forms;
     for (const EnglishToken& t : tokens) forms.push_back(aligner.english().Candidates(t.key));
     std::vector<const LexiconMatch*> cover(tokens.size(), nullptr);

@@ -284,6 +284,16 @@ std::vector<WordAnalysis> EnglishLemmatizer::Analyze(std::string_view word) cons
       guessed = true;
     }
   }
+  // An adverb the vocabulary lacks reads as its adjective (Persian makes
+  // adverbs from adjectives: به طور جدی، جدی): -ically → -ic, -ably → -able.
+  if (!self_known && w.size() > 5 && EndsWith(w, "ly")) {
+    for (auto [suffix, replacement] : {std::pair<std::string_view, std::string_view>{"ically", "ic"},
+                                       {"ally", "al"}, {"ably", "able"}, {"ibly", "ible"}, {"ily", "y"}, {"ly", ""}}) {
+      if (!EndsWith(w, suffix)) continue;
+      std::string adj = StrCat(w.substr(0, w.size() - suffix.size()), replacement);
+      if (known_as(adj, kAdjBits)) add(3, std::move(adj), Plus(base_path, StrCat("adverb -", suffix, " → adjective")));
+    }
+  }
   for (std::string_view suffix : kDoubling) {
     if (w.size() < suffix.size() + 3 || !EndsWith(w, suffix)) continue;
     std::string_view stem = w.substr(0, w.size() - suffix.size());
