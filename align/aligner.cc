@@ -47,7 +47,8 @@ AlignerData Aligner::EmbeddedData() {
       {"disaster.tsv", data::kLexiconDisaster},       {"economy.tsv", data::kLexiconEconomy},
       {"culture.tsv", data::kLexiconCulture},         {"health.tsv", data::kLexiconHealth},
       {"general_verbs.tsv", data::kLexiconGeneralVerbs}, {"general_words.tsv", data::kLexiconGeneralWords},
-      {"general_nouns.tsv", data::kLexiconGeneralNouns}, {"names_places.tsv", data::kLexiconNamesPlaces},
+      {"general_nouns.tsv", data::kLexiconGeneralNouns}, {"general_common.tsv", data::kLexiconGeneralCommon},
+      {"names_places.tsv", data::kLexiconNamesPlaces},
       {"names_orgs.tsv", data::kLexiconNamesOrgs}};
   for (const auto& [name, text] : files) d.lexicon.push_back({name, text});
   d.english_irregular = data::kEnglishIrregular;
