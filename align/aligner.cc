@@ -48,6 +48,7 @@ AlignerData Aligner::EmbeddedData() {
       {"culture.tsv", data::kLexiconCulture},         {"health.tsv", data::kLexiconHealth},
       {"general_verbs.tsv", data::kLexiconGeneralVerbs}, {"general_words.tsv", data::kLexiconGeneralWords},
       {"general_nouns.tsv", data::kLexiconGeneralNouns}, {"general_common.tsv", data::kLexiconGeneralCommon},
+      {"general_topics.tsv", data::kLexiconGeneralTopics},
       {"names_places.tsv", data::kLexiconNamesPlaces},
       {"names_orgs.tsv", data::kLexiconNamesOrgs}};
   for (const auto& [name, text] : files) d.lexicon.push_back({name, text});

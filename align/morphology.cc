@@ -482,8 +482,9 @@ std::vector<WordAnalysis> PersianStemmer::Analyze(std::string_view word) const {
     // A known noun under -ها/-ات, or adjective under -تر/-ترین, outranks the
     // word itself (نیروها → نیرو، مذاکرات → مذاکره، بزرگ‌ترین → بزرگ), unless
     // the word is listed as no plural (تنها); under -ان the word wins (جوان، باران).
+    // (خانه‌ام is خانه + ام, not خان + ها + م: a known stem + ه wins.)
     const bool sure = (p.plural_suffix == "ها" && KnownAs(p.stem, kNounBits | kAdjBits | kNameBits) &&
-                       !not_plural_.contains(AsAbsl(word))) ||
+                       !not_plural_.contains(AsAbsl(word)) && !Known(StrCat(p.stem, "ه"))) ||
                       (p.plural_suffix == "ات" && known) ||
                       (p.comparative && KnownAs(p.stem, kAdjBits | kAdvBits) && !IsStopword(p.stem));
     const int rank = sure ? 2 : (known ? 5 : 8);
