@@ -136,6 +136,16 @@ class LexiconBuilder {
     if (en_words.empty()) return "English side has no words";
     if (fa_words.empty()) return "Persian side has no words";
     if (en_words.size() > kMaxPhraseWords) return StrCat("English side has more than ", kMaxPhraseWords, " words");
+    // A content word mapped to Persian function words only (door ↔ در, "in")
+    // would match nearly every Persian sentence.
+    const bool content = pos == PartOfSpeech::kNoun || pos == PartOfSpeech::kVerb ||
+                         pos == PartOfSpeech::kAdj || pos == PartOfSpeech::kName;
+    if (content && std::all_of(fa_words.begin(), fa_words.end(), [&](const std::string& w) {
+          return stemmer.IsStopword(w);
+        })) {
+      return StrCat("Persian side '", persian, "' is only function words: a ", PartOfSpeechName(pos),
+                    " entry cannot map to it");
+    }
     std::string key = StrCat(StrJoin(en_words, " "), "\t", StrJoin(fa_words, ""), "\t", PartOfSpeechName(pos));
     auto [it, added] = seen_.try_emplace(key, StrCat(lex_->sources_[source], ":", line));
     if (!added) {

@@ -307,6 +307,8 @@ TEST(LexiconTest, ErrorsNameFileAndLine) {
   EXPECT_EQ(r.status().message(), "b.tsv:2: duplicate of a.tsv:1 ('war' ↔ 'جنگ')");
   r = Lexicon::Compile({{"a.tsv", "war\tجنگ\tnoun\tspace\n"}}, **fa, {.generated = false});
   EXPECT_EQ(r.status().message(), "a.tsv:1: unknown domain 'space'");
+  r = Lexicon::Compile({{"a.tsv", "door\tدر\tnoun\n"}}, **fa, {.generated = false});
+  EXPECT_EQ(r.status().message(), "a.tsv:1: Persian side 'در' is only function words: a noun entry cannot map to it");
   // ZWNJ and space variants of one entry are the same entry.
   r = Lexicon::Compile({{"a.tsv", "prime minister\tنخست وزیر\tnoun\nprime minister\tنخست‌وزیر\tnoun\n"}}, **fa, {.generated = false});
   EXPECT_FALSE(r.ok());
