@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <numeric>
+
+#include "absl/container/flat_hash_set.h"
 
 #include "base/strings.h"
 #include "base/status_macros.h"
@@ -14,6 +17,44 @@ namespace {
 
 constexpr int kMaxCountedNames = 3;
 constexpr int kMaxCountedNumbers = 3;
+constexpr uint32_t kMaxAlternatives = 16;   // entries tried per English unit
+constexpr uint32_t kMaxSlots = 7;           // required Persian words per entry
+constexpr uint8_t kJoinedSlot = 255;
+constexpr size_t kRarestForms = 12;         // forms per statement used to find candidates
+// A content word the lexicon cannot match at all counts this much of its
+// idf in the coverage it could never contribute to.
+constexpr float kUnknownWeight = 0.1f;
+
+uint64_t Fnv(std::string_view s) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
+
+uint64_t NumberKey(double v) { return static_cast<uint64_t>(std::llround(v * 1000.0)) & ~(uint64_t{1} << 63); }
+uint64_t DateKey(const CalendarDate& d) {
+  return (uint64_t{1} << 63) | static_cast<uint64_t>(d.year * 10000 + d.month * 100 + d.day);
+}
+
+// Per-thread scratch of the scorer, so that scoring a pair allocates nothing.
+struct Scratch {
+  std::vector<uint8_t> alt_mask;       // per (unit, alternative): slots seen
+  std::vector<uint32_t> touched;       // alternatives with a slot seen
+  std::vector<uint8_t> unit_matched;   // per unit
+  std::vector<uint8_t> fa_covered;     // per Persian term
+  std::vector<uint8_t> en_name;        // per English term: matched as a name
+  struct Hit {
+    uint32_t alt;     // index into alt_mask
+    uint32_t fa_term;
+    uint8_t slot;
+  };
+  std::vector<Hit> hits;
+};
+
+Scratch& ThreadScratch() {
+  thread_local Scratch s;
+  return s;
+}
 
 std::string_view Slice(std::string_view text, Span s) {
   if (s.end > text.size() || s.begin > s.end) return {};
@@ -98,25 +139,136 @@ StatementFeatures Aligner::Featurize(const Document& doc, const NormalizedText& 
       term.skeleton = skeletons_->Persian(tok.key);
     } else {
       term.forms = english_->Candidates(tok.key);
-      term.stopword = english_->IsStopword(tok.key);
+      // The key spells contractions out ("was not"): function words.
+      term.stopword = english_->IsStopword(tok.key) || tok.key.find(' ') != std::string::npos;
       term.skeleton = skeletons_->English(tok.key);
     }
     if (!term.is_number && !term.stopword) ++f.content_words;
     f.terms.push_back(std::move(term));
   }
+  const uint32_t n = static_cast<uint32_t>(f.terms.size());
+  for (unsigned char c : Slice(doc.text, content)) f.chars += (c & 0xC0) != 0x80;
+  auto content_term = [&](uint32_t i) { return !f.terms[i].is_number && !f.terms[i].stopword; };
+
   if (persian) {
-    for (uint32_t i = 0; i < f.terms.size(); ++i) {
-      const StatementTerm& t = f.terms[i];
-      if (t.is_number) continue;
-      for (const std::string& form : t.forms) f.form_index.emplace(form, i);
-      // ZWNJ/space variance: "نخست وزیر" also answers for نخستوزیر.
-      if (i + 1 < f.terms.size() && !f.terms[i + 1].is_number) {
-        for (const std::string& form : persian_->Candidates(t.key + f.terms[i + 1].key)) {
-          f.form_index.emplace(form, i);
+    for (uint32_t i = 0; i < n; ++i) {
+      if (!content_term(i)) continue;
+      for (const std::string& c : f.terms[i].forms) {
+        const uint32_t id = lexicon_->FindWord(c);
+        if (id != Lexicon::kNoWord) f.forms.push_back({id, i});
+      }
+      // ZWNJ/space variance: "نخست وزیر" also answers for نخست‌وزیر. Only the
+      // solid spelling and its lemma (lexicon forms), not all inflections: cheap.
+      if (i + 1 < n && !f.terms[i + 1].is_number && !f.terms[i + 1].stopword) {
+        const uint32_t id = lexicon_->FindWord(f.terms[i].key + f.terms[i + 1].key);
+        if (id != Lexicon::kNoWord) f.forms.push_back({id, i});
+        if (f.terms[i + 1].forms.size() > 1) {
+          const uint32_t lemma = lexicon_->FindWord(f.terms[i].key + f.terms[i + 1].forms[1]);
+          if (lemma != Lexicon::kNoWord) f.forms.push_back({lemma, i});
         }
+      }
+      if (f.terms[i].skeleton.size() >= 3) f.names.push_back({Fnv(f.terms[i].skeleton), i, false});
+    }
+    std::sort(f.forms.begin(), f.forms.end(), [](const FormRef& a, const FormRef& b) {
+      return a.form != b.form ? a.form < b.form : a.term < b.term;
+    });
+    f.forms.erase(std::unique(f.forms.begin(), f.forms.end(),
+                              [](const FormRef& a, const FormRef& b) { return a.form == b.form && a.term == b.term; }),
+                  f.forms.end());
+  } else {
+    std::vector<std::vector<std::string>> forms(n);
+    for (uint32_t i = 0; i < n; ++i) {
+      if (!f.terms[i].is_number) forms[i] = f.terms[i].forms;
+    }
+    std::vector<bool> covered(n, false);
+    for (const LexiconMatch& m : lexicon_->MatchEnglish(forms)) {
+      bool any_content = false, name = true;
+      for (uint32_t k = m.begin; k < m.begin + m.length; ++k) any_content |= content_term(k);
+      if (!any_content) continue;
+      MatchUnit u;
+      u.first = m.begin;
+      u.last = m.begin + m.length - 1;
+      u.key = lexicon_->english(lexicon_->entry(m.entries[0]));
+      for (char& c : u.key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      const auto unit = static_cast<uint16_t>(f.units.size());
+      const auto first_alt = static_cast<uint32_t>(f.slot_counts.size());
+      std::vector<uint32_t> ids(m.entries.begin(), m.entries.end());
+      std::stable_sort(ids.begin(), ids.end(), [&](uint32_t a, uint32_t b) {
+        return lexicon_->entry(a).weight > lexicon_->entry(b).weight;
+      });
+      uint8_t alt = 0;
+      for (uint32_t id : ids) {
+        if (alt >= kMaxAlternatives) break;
+        const LexiconEntry& e = lexicon_->entry(id);
+        name &= e.pos == PartOfSpeech::kName;
+        uint32_t required = 0;
+        for (const LexiconSlot& sl : lexicon_->slots(e)) required += !sl.optional;
+        if (required == 0 || required > kMaxSlots) continue;
+        uint8_t slot = 0;
+        for (const LexiconSlot& sl : lexicon_->slots(e)) {
+          if (sl.optional) continue;
+          // The slot's word or infinitive: Persian terms carry their lemmas.
+          f.concepts.push_back({lexicon_->forms(sl)[0], unit, alt, slot});
+          ++slot;
+        }
+        if (e.joined != Lexicon::kNoWord) f.concepts.push_back({e.joined, unit, alt, kJoinedSlot});
+        f.slot_counts.push_back(slot);
+        ++alt;
+      }
+      if (alt == 0) continue;
+      u.alternatives = (first_alt << 8) | alt;  // (first index << 8) | count
+      f.units.push_back(std::move(u));
+      for (uint32_t k = m.begin; k < m.begin + m.length; ++k) covered[k] = !name;
+    }
+    std::sort(f.concepts.begin(), f.concepts.end(),
+              [](const ConceptRef& a, const ConceptRef& b) { return a.form < b.form; });
+    for (uint32_t i = 0; i < n; ++i) {
+      const StatementTerm& t = f.terms[i];
+      // Names, and any word the lexicon lacks (loanwords: quarantine ↔ قرنطینه).
+      if (content_term(i) && !covered[i] && (t.capitalized ? t.skeleton.size() >= 2 : t.skeleton.size() >= 3)) {
+        f.names.push_back({Fnv(t.skeleton), i, false});
       }
     }
   }
+  std::sort(f.names.begin(), f.names.end(), [](const KeyRef& a, const KeyRef& b) { return a.key < b.key; });
+
+  // Numbers (digits and number words) and dates, by value.
+  for (uint32_t i = 0; i < n; ++i) {
+    if (f.terms[i].is_number) f.numbers.push_back({NumberKey(f.terms[i].number), i, false});
+  }
+  auto term_at = [&](uint32_t begin) -> uint32_t {
+    for (uint32_t i = 0; i < n; ++i) {
+      if (f.terms[i].span.begin >= begin) return i;
+    }
+    return n ? n - 1 : 0;
+  };
+  for (const Quantity& q : text.quantities) {
+    if (content.Contains(q.original) && q.token_count > 1 && n > 0) {
+      f.numbers.push_back({NumberKey(q.value), term_at(q.original.begin), false});
+    }
+  }
+  for (const CalendarDate& d : text.dates) {
+    if (content.Contains(d.original) && d.month > 0 && d.day > 0 && n > 0) {
+      f.numbers.push_back({DateKey(d), term_at(d.original.begin), true});
+    }
+  }
+  std::sort(f.numbers.begin(), f.numbers.end(), [](const KeyRef& a, const KeyRef& b) { return a.key < b.key; });
+  f.numbers.erase(std::unique(f.numbers.begin(), f.numbers.end(),
+                              [](const KeyRef& a, const KeyRef& b) { return a.key == b.key; }),
+                  f.numbers.end());
+
+  f.content_weight = 0;
+  if (persian) {
+    for (uint32_t i = 0; i < n; ++i) f.content_weight += content_term(i) ? f.terms[i].weight : 0;
+  } else {
+    std::vector<bool> in_unit(n, false);
+    for (const MatchUnit& u : f.units) {
+      f.content_weight += u.weight;
+      for (uint32_t k = u.first; k <= u.last; ++k) in_unit[k] = true;
+    }
+    for (uint32_t i = 0; i < n; ++i) f.content_weight += content_term(i) && !in_unit[i] ? f.terms[i].weight : 0;
+  }
+
   if (!statement.speaker.empty()) {
     auto norm = Normalizer::Default().Normalize(statement.speaker, text.language);
     if (norm.ok()) {
@@ -131,180 +283,507 @@ StatementFeatures Aligner::Featurize(const Document& doc, const NormalizedText& 
   return f;
 }
 
+namespace {
+
+// The lemma a statement's term counts under for idf.
+std::string_view IdfKey(const StatementTerm& t) { return t.forms.size() > 1 ? t.forms[1] : t.key; }
+
+bool InUnit(const StatementFeatures& f, uint32_t term) {
+  for (const MatchUnit& u : f.units) {
+    if (term >= u.first && term <= u.last) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void Aligner::ComputeIdf(std::vector<StatementFeatures>* english, std::vector<StatementFeatures>* persian) {
+  auto idf = [](size_t n, size_t df) {
+    return static_cast<float>(std::max(0.1, std::log((n + 1.0) / (df + 0.5))));
+  };
+  absl::flat_hash_map<std::string, uint32_t> df;
+  absl::flat_hash_set<std::string_view> seen;
+  for (const StatementFeatures& f : *english) {
+    seen.clear();
+    for (const MatchUnit& u : f.units) seen.insert(u.key);
+    for (uint32_t i = 0; i < f.terms.size(); ++i) {
+      if (!f.terms[i].is_number && !f.terms[i].stopword) seen.insert(IdfKey(f.terms[i]));
+    }
+    for (std::string_view k : seen) ++df[std::string(k)];
+  }
+  for (StatementFeatures& f : *english) {
+    f.content_weight = 0;
+    for (MatchUnit& u : f.units) f.content_weight += u.weight = idf(english->size(), df[u.key]);
+    for (uint32_t i = 0; i < f.terms.size(); ++i) {
+      StatementTerm& t = f.terms[i];
+      if (t.is_number || t.stopword) continue;
+      const bool in_unit = InUnit(f, i);
+      t.weight = idf(english->size(), df[std::string(IdfKey(t))]) * (in_unit || t.capitalized ? 1.0f : kUnknownWeight);
+      if (!in_unit) f.content_weight += t.weight;
+    }
+  }
+  df.clear();
+  for (const StatementFeatures& f : *persian) {
+    seen.clear();
+    for (const StatementTerm& t : f.terms) {
+      if (!t.is_number && !t.stopword) seen.insert(IdfKey(t));
+    }
+    for (std::string_view k : seen) ++df[std::string(k)];
+  }
+  for (StatementFeatures& f : *persian) {
+    f.content_weight = 0;
+    std::vector<bool> known(f.terms.size(), false);
+    for (const FormRef& r : f.forms) known[r.term] = true;
+    for (uint32_t i = 0; i < f.terms.size(); ++i) {
+      StatementTerm& t = f.terms[i];
+      if (t.is_number || t.stopword) continue;
+      t.weight = idf(persian->size(), df[std::string(IdfKey(t))]) * (known[i] ? 1.0f : kUnknownWeight);
+      f.content_weight += t.weight;
+    }
+  }
+}
+
+double Aligner::Calibrate(double log_odds) const {
+  return Logistic(weights_.calibration_scale * log_odds + weights_.calibration_shift);
+}
+
+namespace {
+
+// The matching both the fast path and the evidence path share.
+struct MatchOutcome {
+  double en_weight = 0, fa_weight = 0;
+  int names = 0, numbers = 0;
+  bool en_numbers = false, fa_numbers = false;
+};
+
+template <typename OnUnit, typename OnName, typename OnNumber>
+MatchOutcome MatchPair(const StatementFeatures& en, const StatementFeatures& fa, OnUnit on_unit, OnName on_name,
+                       OnNumber on_number) {
+  MatchOutcome out;
+  Scratch& s = ThreadScratch();
+  if (s.alt_mask.size() < en.slot_counts.size()) s.alt_mask.resize(en.slot_counts.size());
+  if (s.unit_matched.size() < en.units.size()) s.unit_matched.resize(en.units.size());
+  s.fa_covered.assign(fa.terms.size(), 0);
+  s.en_name.assign(en.terms.size(), 0);
+  s.hits.clear();
+  s.touched.clear();
+  // Concepts × forms, both sorted by form: one merge.
+  size_t i = 0, j = 0;
+  while (i < en.concepts.size() && j < fa.forms.size()) {
+    const uint32_t a = en.concepts[i].form, b = fa.forms[j].form;
+    if (a < b) {
+      ++i;
+    } else if (b < a) {
+      ++j;
+    } else {
+      size_t j_end = j;
+      while (j_end < fa.forms.size() && fa.forms[j_end].form == a) ++j_end;
+      for (; i < en.concepts.size() && en.concepts[i].form == a; ++i) {
+        const ConceptRef& c = en.concepts[i];
+        const uint32_t alt = (en.units[c.unit].alternatives >> 8) + c.alternative;
+        if (s.alt_mask[alt] == 0) s.touched.push_back(alt);
+        s.alt_mask[alt] |= c.slot == kJoinedSlot ? 0xFF : static_cast<uint8_t>(1u << c.slot);
+        for (size_t k = j; k < j_end; ++k) s.hits.push_back({alt, fa.forms[k].term, c.slot});
+      }
+      j = j_end;
+    }
+  }
+  // An alternative matches when all its required slots were seen; a unit
+  // counts once, by its first matching alternative.
+  std::sort(s.touched.begin(), s.touched.end());
+  for (uint32_t alt : s.touched) {
+    const uint8_t full = static_cast<uint8_t>((1u << en.slot_counts[alt]) - 1);
+    if ((s.alt_mask[alt] & full) != full) {
+      s.alt_mask[alt] = 0;
+      continue;
+    }
+    s.alt_mask[alt] = 0xFF;
+  }
+  // Units in order; an alternative after the unit's first match is dropped.
+  for (uint32_t u = 0; u < en.units.size(); ++u) s.unit_matched[u] = 0;
+  for (uint32_t alt : s.touched) {
+    if (s.alt_mask[alt] != 0xFF) continue;
+    // Find the unit of this alternative: units are laid out in order.
+    uint32_t lo = 0, hi = static_cast<uint32_t>(en.units.size());
+    while (hi - lo > 1) {
+      const uint32_t mid = (lo + hi) / 2;
+      if ((en.units[mid].alternatives >> 8) <= alt) lo = mid;
+      else hi = mid;
+    }
+    if (s.unit_matched[lo]) {
+      s.alt_mask[alt] = 0xFE;  // matched, but its unit already counted
+      continue;
+    }
+    s.unit_matched[lo] = 1;
+    out.en_weight += en.units[lo].weight;
+    on_unit(lo, alt);
+  }
+  for (const Scratch::Hit& h : s.hits) {
+    if (s.alt_mask[h.alt] != 0xFF || s.fa_covered[h.fa_term]) continue;
+    s.fa_covered[h.fa_term] = 1;
+    out.fa_weight += fa.terms[h.fa_term].weight;
+  }
+  // Names by skeleton, on terms the lexicon left.
+  for (size_t a = 0, b = 0; a < en.names.size() && b < fa.names.size();) {
+    if (en.names[a].key < fa.names[b].key) {
+      ++a;
+    } else if (fa.names[b].key < en.names[a].key) {
+      ++b;
+    } else {
+      const uint32_t et = en.names[a].term, ft = fa.names[b].term;
+      if (!s.en_name[et] && !s.fa_covered[ft]) {
+        s.en_name[et] = 1;
+        s.fa_covered[ft] = 1;
+        ++out.names;
+        out.en_weight += en.terms[et].weight;
+        out.fa_weight += fa.terms[ft].weight;
+        on_name(et, ft);
+      }
+      ++a;
+      ++b;
+    }
+  }
+  out.en_numbers = !en.numbers.empty();
+  out.fa_numbers = !fa.numbers.empty();
+  for (size_t a = 0, b = 0; a < en.numbers.size() && b < fa.numbers.size();) {
+    if (en.numbers[a].key < fa.numbers[b].key) {
+      ++a;
+    } else if (fa.numbers[b].key < en.numbers[a].key) {
+      ++b;
+    } else {
+      ++out.numbers;
+      on_number(en.numbers[a], fa.numbers[b]);
+      ++a;
+      ++b;
+    }
+  }
+  return out;
+}
+
+void ResetScratch(const StatementFeatures& en) {
+  Scratch& s = ThreadScratch();
+  for (uint32_t alt : s.touched) s.alt_mask[alt] = 0;
+  (void)en;
+}
+
+int SpeakerAgreement(const StatementFeatures& en, const StatementFeatures& fa) {
+  if (en.speaker_skeletons.empty() || fa.speaker_skeletons.empty()) return 0;
+  for (const auto& a : en.speaker_skeletons) {
+    for (const auto& b : fa.speaker_skeletons) {
+      if (SkeletonsMatch(a, b)) return 1;
+    }
+  }
+  return -1;
+}
+
+}  // namespace
+
+double Aligner::LogOdds(const StatementFeatures& en, const StatementFeatures& fa, PairFeatures* features) const {
+  const MatchOutcome m = MatchPair(en, fa, [](uint32_t, uint32_t) {}, [](uint32_t, uint32_t) {},
+                                   [](const KeyRef&, const KeyRef&) {});
+  ResetScratch(en);
+  PairFeatures p;
+  p.coverage_en = en.content_weight > 0 ? std::min(1.0, m.en_weight / en.content_weight) : 0;
+  p.coverage_fa = fa.content_weight > 0 ? std::min(1.0, m.fa_weight / fa.content_weight) : 0;
+  p.names = m.names;
+  p.numbers = m.numbers;
+  p.number_conflict = m.en_numbers && m.fa_numbers && m.numbers == 0;
+  p.length = std::fabs(std::log((en.content_words + 1.0) / (fa.content_words + 1.0)));
+  p.speaker = SpeakerAgreement(en, fa);
+  const ScoreWeights& w = weights_;
+  if (en.chars > 0 && fa.chars > 0) {
+    const double d = (std::log(double(en.chars) / fa.chars) - w.char_log_mean) / w.char_log_sd;
+    p.char_length = std::min(9.0, d * d);
+  }
+  if (features != nullptr) *features = p;
+  return w.bias + w.coverage_en * p.coverage_en + w.coverage_fa * p.coverage_fa +
+         w.per_name * std::min(p.names, kMaxCountedNames) + w.per_number * std::min(p.numbers, kMaxCountedNumbers) +
+         (p.number_conflict ? w.number_conflict : 0) + w.length * p.length + w.char_length * p.char_length +
+         w.speaker * p.speaker;
+}
+
 ScoredPair Aligner::Score(const StatementFeatures& en, const StatementFeatures& fa) const {
   ScoredPair pair;
+  PairFeatures p;
+  pair.log_odds = LogOdds(en, fa, &p);
+  pair.score = Calibrate(pair.log_odds);
   const ScoreWeights& w = weights_;
-  std::vector<bool> en_done(en.terms.size(), false), fa_used(fa.terms.size(), false);
-  const double per_en = en.content_words ? w.coverage_en / en.content_words : 0;
-  const double per_fa = fa.content_words ? w.coverage_fa / fa.content_words : 0;
-  double covered_en = 0, covered_fa = 0;
+  // Evidence: the same matching again, recording what matched.
+  const double per_en = en.content_weight > 0 ? w.coverage_en / en.content_weight : 0;
+  const double per_fa = fa.content_weight > 0 ? w.coverage_fa / fa.content_weight : 0;
+  std::vector<std::pair<uint32_t, uint32_t>> units;   // (unit, alternative)
   int names = 0, numbers = 0;
-  bool en_has_numbers = false, fa_has_numbers = false;
-
-  // Lexical matches, longest English phrase first at each position.
-  std::vector<uint32_t> hits;
-  for (size_t i = 0; i < en.terms.size(); ++i) {
-    const StatementTerm& t = en.terms[i];
-    if (t.is_number || t.stopword || en_done[i]) continue;
-    bool matched = false;
-    for (const std::string& form : t.forms) {
-      for (uint32_t id : lexicon_->EntriesStartingWith(form)) {
-        const LexiconEntry& e = lexicon_->entry(id);
-        const auto words = lexicon_->english_words(e);
-        const size_t n = words.size();
-        if (i + n > en.terms.size()) continue;
-        bool phrase = true;
-        for (size_t k = 1; k < n && phrase; ++k) {
-          const auto& forms = en.terms[i + k].forms;
-          phrase = !en_done[i + k] &&
-                   std::find(forms.begin(), forms.end(), lexicon_->word(words[k])) != forms.end();
-        }
-        if (!phrase) continue;
-        hits.clear();
-        size_t required = 0;
-        for (const LexiconSlot& slot : lexicon_->slots(e)) {
-          if (slot.optional) continue;
-          ++required;
-          bool found = false;
-          for (uint32_t alt : lexicon_->forms(slot)) {
-            auto it = fa.form_index.find(AsAbsl(lexicon_->word(alt)));
-            if (it != fa.form_index.end() && !fa_used[it->second]) {
-              hits.push_back(it->second);
-              found = true;
-              break;
-            }
-          }
-          if (!found) break;
-        }
-        if (hits.size() != required && e.joined != Lexicon::kNoWord) {
-          auto it = fa.form_index.find(AsAbsl(lexicon_->word(e.joined)));
-          hits.clear();
-          if (it != fa.form_index.end() && !fa_used[it->second]) {
-            hits.push_back(it->second);
-            required = 1;
-          }
-        }
-        if (hits.size() != required || required == 0) continue;
-        Evidence ev;
-        ev.kind = EvidenceKind::kLexical;
-        ev.english_span = {en.terms[i].span.begin, en.terms[i + n - 1].span.end};
-        ev.english_term = std::string(Slice(en.document_text, ev.english_span));
-        uint32_t lo = *std::min_element(hits.begin(), hits.end());
-        uint32_t hi = *std::max_element(hits.begin(), hits.end());
-        ev.persian_span = {fa.terms[lo].span.begin, fa.terms[hi].span.end};
-        ev.persian_term = std::string(Slice(fa.document_text, ev.persian_span));
-        for (size_t k = 0; k < n; ++k) {
-          en_done[i + k] = true;
-          if (!en.terms[i + k].stopword) {
-            covered_en += 1;
-            ev.weight += per_en;
-          }
-        }
-        for (uint32_t h : hits) {
-          if (fa_used[h]) continue;
-          fa_used[h] = true;
-          if (!fa.terms[h].stopword) {
-            covered_fa += 1;
-            ev.weight += per_fa;
-          }
-        }
-        pair.evidence.push_back(std::move(ev));
-        matched = true;
-        break;
-      }
-      if (matched) break;
-    }
-  }
-
-  // Names by transliteration skeleton.
-  for (size_t i = 0; i < en.terms.size(); ++i) {
-    const StatementTerm& t = en.terms[i];
-    if (t.is_number) en_has_numbers = true;
-    if (en_done[i] || t.is_number || t.stopword || !t.capitalized || t.skeleton.size() < 2) continue;
-    for (size_t j = 0; j < fa.terms.size(); ++j) {
-      const StatementTerm& u = fa.terms[j];
-      if (fa_used[j] || u.is_number || u.stopword || !SkeletonsMatch(t.skeleton, u.skeleton)) continue;
-      en_done[i] = fa_used[j] = true;
-      covered_en += 1;
-      covered_fa += 1;
-      ++names;
-      Evidence ev{EvidenceKind::kName, t.written, t.span, u.written, u.span,
-                  per_en + per_fa + (names <= kMaxCountedNames ? w.per_name : 0)};
-      pair.evidence.push_back(std::move(ev));
-      break;
-    }
-  }
-
-  // Numbers by value.
-  for (size_t j = 0; j < fa.terms.size(); ++j) fa_has_numbers |= fa.terms[j].is_number;
-  for (size_t i = 0; i < en.terms.size(); ++i) {
-    const StatementTerm& t = en.terms[i];
-    if (!t.is_number) continue;
-    for (size_t j = 0; j < fa.terms.size(); ++j) {
-      const StatementTerm& u = fa.terms[j];
-      if (fa_used[j] || !u.is_number || std::fabs(u.number - t.number) > 1e-9) continue;
-      fa_used[j] = true;
-      ++numbers;
-      pair.evidence.push_back({EvidenceKind::kNumber, t.written, t.span, u.written, u.span,
-                               numbers <= kMaxCountedNumbers ? w.per_number : 0});
-      break;
-    }
-  }
-
-  // Speakers.
-  double speaker = 0;
-  if (!en.speaker_skeletons.empty() && !fa.speaker_skeletons.empty()) {
-    speaker = -1;
-    for (const auto& a : en.speaker_skeletons) {
-      for (const auto& b : fa.speaker_skeletons) {
-        if (SkeletonsMatch(a, b)) speaker = 1;
+  MatchPair(
+      en, fa, [&](uint32_t u, uint32_t a) { units.emplace_back(u, a); },
+      [&](uint32_t et, uint32_t ft) {
+        const StatementTerm& t = en.terms[et];
+        const StatementTerm& v = fa.terms[ft];
+        pair.evidence.push_back({EvidenceKind::kName, t.written, t.span, v.written, v.span,
+                                 per_en * t.weight + per_fa * v.weight + (++names <= kMaxCountedNames ? w.per_name : 0)});
+      },
+      [&](const KeyRef& a, const KeyRef& b) {
+        const StatementTerm& t = en.terms[a.term];
+        const StatementTerm& v = fa.terms[b.term];
+        pair.evidence.push_back({a.date ? EvidenceKind::kDate : EvidenceKind::kNumber, t.written, t.span, v.written,
+                                 v.span, ++numbers <= kMaxCountedNumbers ? w.per_number : 0});
+      });
+  // Lexical items: the unit's English span and, per slot, the first Persian
+  // term that satisfied it and no earlier item took.
+  Scratch& s = ThreadScratch();
+  std::vector<uint8_t> taken(fa.terms.size(), 0);
+  for (const auto& [u, a] : units) {
+    const MatchUnit& unit = en.units[u];
+    Evidence ev;
+    ev.kind = EvidenceKind::kLexical;
+    ev.english_span = {en.terms[unit.first].span.begin, en.terms[unit.last].span.end};
+    ev.english_term = std::string(Slice(en.document_text, ev.english_span));
+    ev.weight = per_en * unit.weight;
+    uint32_t lo = UINT32_MAX, hi = 0;
+    std::vector<uint8_t> slot_done(256, 0);
+    for (int pass = 0; pass < 2; ++pass) {   // unused terms first, then any
+      for (const Scratch::Hit& h : s.hits) {
+        if (h.alt != a || slot_done[h.slot] || (pass == 0 && taken[h.fa_term])) continue;
+        slot_done[h.slot] = 1;
+        lo = std::min(lo, h.fa_term);
+        hi = std::max(hi, h.fa_term);
+        if (!taken[h.fa_term]) ev.weight += per_fa * fa.terms[h.fa_term].weight;
+        taken[h.fa_term] = 1;
       }
     }
+    if (lo == UINT32_MAX) continue;
+    ev.persian_span = {fa.terms[lo].span.begin, fa.terms[hi].span.end};
+    ev.persian_term = std::string(Slice(fa.document_text, ev.persian_span));
+    pair.evidence.push_back(std::move(ev));
+  }
+  ResetScratch(en);
+  if (p.speaker > 0) {
     const Statement& es = *en.statement;
     const Statement& ps = *fa.statement;
-    Evidence ev{EvidenceKind::kSpeaker, es.speaker, es.speaker_span.value_or(Span{}), ps.speaker,
-                ps.speaker_span.value_or(Span{}), speaker * w.speaker};
-    if (speaker > 0) pair.evidence.push_back(std::move(ev));
+    pair.evidence.push_back({EvidenceKind::kSpeaker, es.speaker, es.speaker_span.value_or(Span{}), ps.speaker,
+                             ps.speaker_span.value_or(Span{}), w.speaker});
   }
-
-  double z = w.bias + w.coverage_en * (en.content_words ? covered_en / en.content_words : 0) +
-             w.coverage_fa * (fa.content_words ? covered_fa / fa.content_words : 0) +
-             w.per_name * std::min(names, kMaxCountedNames) +
-             w.per_number * std::min(numbers, kMaxCountedNumbers) + w.speaker * speaker;
-  if (en_has_numbers && fa_has_numbers && numbers == 0) z += w.number_conflict;
-  pair.score = Logistic(z);
   std::stable_sort(pair.evidence.begin(), pair.evidence.end(),
                    [](const Evidence& a, const Evidence& b) { return a.weight > b.weight; });
   return pair;
 }
 
-Alignment Aligner::AlignDocuments(const std::vector<StatementFeatures>& english,
-                                  const std::vector<StatementFeatures>& persian,
-                                  double min_score) const {
-  std::vector<ScoredPair> candidates;
-  for (size_t i = 0; i < english.size(); ++i) {
-    for (size_t j = 0; j < persian.size(); ++j) {
-      ScoredPair p = Score(english[i], persian[j]);
-      if (p.score < min_score) continue;
-      p.english = i;
-      p.persian = j;
-      candidates.push_back(std::move(p));
+namespace {
+
+// Mean of the k largest values.
+double TopMean(std::vector<double>& v, int k) {
+  if (v.empty() || k <= 0) return 0;
+  const size_t n = std::min<size_t>(k, v.size());
+  std::partial_sort(v.begin(), v.begin() + n, v.end(), std::greater<double>());
+  return std::accumulate(v.begin(), v.begin() + n, 0.0) / n;
+}
+
+// Ids of the rarest forms (by postings length) of a statement.
+template <typename Refs, typename Index>
+std::vector<uint32_t> RarestForms(const Refs& refs, const Index& index, size_t k) {
+  std::vector<uint32_t> forms;
+  for (const auto& r : refs) {
+    if (forms.empty() || forms.back() != r.form) forms.push_back(r.form);
+  }
+  auto df = [&](uint32_t f) {
+    auto it = index.find(f);
+    return it == index.end() ? size_t{0} : it->second.size();
+  };
+  forms.erase(std::remove_if(forms.begin(), forms.end(), [&](uint32_t f) { return df(f) == 0; }), forms.end());
+  std::sort(forms.begin(), forms.end(), [&](uint32_t a, uint32_t b) { return df(a) < df(b); });
+  if (forms.size() > k) forms.resize(k);
+  return forms;
+}
+
+template <typename Index>
+void Dedupe(Index* index) {
+  for (auto& [key, list] : *index) list.erase(std::unique(list.begin(), list.end()), list.end());
+}
+
+}  // namespace
+
+Retrieval Aligner::Retrieve(const std::vector<StatementFeatures>& english,
+                            const std::vector<StatementFeatures>& persian) const {
+  Retrieval out;
+  out.best_persian.assign(english.size(), -1);
+  out.best_english.assign(persian.size(), -1);
+  // Inverted indexes: form → statements on each side; names and numbers by key.
+  absl::flat_hash_map<uint32_t, std::vector<uint32_t>> fa_by_form, en_by_form;
+  absl::flat_hash_map<uint64_t, std::vector<uint32_t>> fa_by_key, en_by_key;
+  for (uint32_t j = 0; j < persian.size(); ++j) {
+    for (const FormRef& r : persian[j].forms) fa_by_form[r.form].push_back(j);
+    for (const KeyRef& k : persian[j].names) fa_by_key[k.key].push_back(j);
+    for (const KeyRef& k : persian[j].numbers) fa_by_key[k.key].push_back(j);
+  }
+  for (uint32_t i = 0; i < english.size(); ++i) {
+    for (const ConceptRef& c : english[i].concepts) en_by_form[c.form].push_back(i);
+    for (const KeyRef& k : english[i].names) en_by_key[k.key].push_back(i);
+    for (const KeyRef& k : english[i].numbers) en_by_key[k.key].push_back(i);
+  }
+  Dedupe(&fa_by_form);
+  Dedupe(&en_by_form);
+  Dedupe(&fa_by_key);
+  Dedupe(&en_by_key);
+  // Candidates: statements sharing one of each side's rarest forms, or a rare name or number.
+  std::vector<std::vector<uint32_t>> candidates(english.size());
+  auto add_keys = [](const std::vector<KeyRef>& keys, const auto& index, size_t limit, std::vector<uint32_t>* out) {
+    for (const KeyRef& k : keys) {
+      auto it = index.find(k.key);
+      if (it != index.end() && it->second.size() <= limit) out->insert(out->end(), it->second.begin(), it->second.end());
+    }
+  };
+  const size_t key_limit = std::max<size_t>(20, std::max(english.size(), persian.size()) / 50);
+  for (uint32_t i = 0; i < english.size(); ++i) {
+    std::vector<uint32_t>& c = candidates[i];
+    for (uint32_t f : RarestForms(english[i].concepts, fa_by_form, kRarestForms)) {
+      const auto& list = fa_by_form.find(f)->second;
+      c.insert(c.end(), list.begin(), list.end());
+    }
+    add_keys(english[i].names, fa_by_key, key_limit, &c);
+    add_keys(english[i].numbers, fa_by_key, key_limit, &c);
+  }
+  std::vector<uint32_t> from;
+  for (uint32_t j = 0; j < persian.size(); ++j) {
+    from.clear();
+    for (uint32_t f : RarestForms(persian[j].forms, en_by_form, kRarestForms)) {
+      const auto& list = en_by_form.find(f)->second;
+      from.insert(from.end(), list.begin(), list.end());
+    }
+    add_keys(persian[j].names, en_by_key, key_limit, &from);
+    add_keys(persian[j].numbers, en_by_key, key_limit, &from);
+    for (uint32_t i : from) candidates[i].push_back(j);
+  }
+  // Score every candidate once.
+  std::vector<std::vector<std::pair<uint32_t, double>>> scored(english.size());
+  std::vector<std::vector<double>> by_persian(persian.size());
+  for (uint32_t i = 0; i < english.size(); ++i) {
+    std::vector<uint32_t>& c = candidates[i];
+    std::sort(c.begin(), c.end());
+    c.erase(std::unique(c.begin(), c.end()), c.end());
+    scored[i].reserve(c.size());
+    for (uint32_t j : c) {
+      const double z = LogOdds(english[i], persian[j]);
+      scored[i].emplace_back(j, z);
+      by_persian[j].push_back(z);
+    }
+    out.candidate_pairs += c.size();
+  }
+  // Margin: a pair's score against the mean of each side's k best competitors.
+  std::vector<double> r_en(english.size()), r_fa(persian.size()), tmp;
+  for (uint32_t j = 0; j < persian.size(); ++j) r_fa[j] = TopMean(by_persian[j], weights_.margin_k);
+  for (uint32_t i = 0; i < english.size(); ++i) {
+    tmp.clear();
+    for (const auto& [j, z] : scored[i]) tmp.push_back(z);
+    r_en[i] = TopMean(tmp, weights_.margin_k);
+  }
+  std::vector<double> best_fa_margin(persian.size(), -1e300);
+  for (uint32_t i = 0; i < english.size(); ++i) {
+    double best = -1e300;
+    for (const auto& [j, z] : scored[i]) {
+      const double m = 2 * z - r_en[i] - r_fa[j];
+      if (m > best) {
+        best = m;
+        out.best_persian[i] = j;
+      }
+      if (m > best_fa_margin[j]) {
+        best_fa_margin[j] = m;
+        out.best_english[j] = i;
+      }
     }
   }
-  std::stable_sort(candidates.begin(), candidates.end(),
-                   [](const ScoredPair& a, const ScoredPair& b) { return a.score > b.score; });
+  return out;
+}
+
+Alignment Aligner::AlignDocuments(const std::vector<StatementFeatures>& english_in,
+                                  const std::vector<StatementFeatures>& persian_in, double min_score) const {
+  std::vector<StatementFeatures> english = english_in, persian = persian_in;
+  ComputeIdf(&english, &persian);
+  const size_t ne = english.size(), nf = persian.size();
+  std::vector<double> z(ne * nf);
+  std::vector<PairFeatures> pf(ne * nf);
+  for (size_t i = 0; i < ne; ++i) {
+    for (size_t j = 0; j < nf; ++j) z[i * nf + j] = LogOdds(english[i], persian[j], &pf[i * nf + j]);
+  }
+  // Margin against each side's nearest competitors (none when a side has one statement).
+  std::vector<double> r_en(ne, 0), r_fa(nf, 0), tmp;
+  const int k = weights_.margin_k;
+  for (size_t i = 0; i < ne && nf > 1; ++i) {
+    tmp.assign(z.begin() + i * nf, z.begin() + (i + 1) * nf);
+    r_en[i] = TopMean(tmp, k);
+  }
+  for (size_t j = 0; j < nf && ne > 1; ++j) {
+    tmp.clear();
+    for (size_t i = 0; i < ne; ++i) tmp.push_back(z[i * nf + j]);
+    r_fa[j] = TopMean(tmp, k);
+  }
+  struct Cand {
+    size_t i, j;
+    double margin;
+  };
+  std::vector<Cand> cands;
+  for (size_t i = 0; i < ne; ++i) {
+    for (size_t j = 0; j < nf; ++j) {
+      if (Calibrate(z[i * nf + j]) < min_score) continue;
+      const double m = (ne > 1 && nf > 1) ? 2 * z[i * nf + j] - r_en[i] - r_fa[j] : z[i * nf + j];
+      cands.push_back({i, j, m});
+    }
+  }
+  // A globally consistent one-to-one assignment: best margin first.
+  std::stable_sort(cands.begin(), cands.end(), [](const Cand& a, const Cand& b) { return a.margin > b.margin; });
+  std::vector<int64_t> en_link(ne, -1), fa_link(nf, -1);
+  std::vector<std::pair<size_t, size_t>> links;
+  for (const Cand& c : cands) {
+    if (en_link[c.i] >= 0 || fa_link[c.j] >= 0) continue;
+    en_link[c.i] = static_cast<int64_t>(c.j);
+    fa_link[c.j] = static_cast<int64_t>(c.i);
+    links.emplace_back(c.i, c.j);
+  }
+  // One-to-two: a statement left over whose content a linked statement of
+  // the other side covers (that one merged two sentences), scored on the
+  // left-over statement's own coverage.
+  const ScoreWeights& w = weights_;
+  auto partial = [&](const PairFeatures& p, double covered_side) {
+    return w.bias + (w.coverage_en + w.coverage_fa) * covered_side + w.per_name * std::min(p.names, kMaxCountedNames) +
+           w.per_number * std::min(p.numbers, kMaxCountedNumbers);
+  };
+  auto link_leftovers = [&](size_t left, size_t other, std::vector<int64_t>* left_link,
+                            const std::vector<int64_t>& other_link, auto pf_at, bool persian_left) {
+    for (size_t l = 0; l < left; ++l) {
+      if ((*left_link)[l] >= 0) continue;
+      size_t best = other;
+      double best_z = -1e300;
+      for (size_t o = 0; o < other; ++o) {
+        const PairFeatures& p = pf_at(l, o);
+        const double covered = persian_left ? p.coverage_fa : p.coverage_en;
+        const double extra = persian_left ? p.coverage_en : p.coverage_fa;
+        if (other_link[o] < 0 || extra < 0.2) continue;
+        const double zp = partial(p, covered);
+        if (zp > best_z) {
+          best_z = zp;
+          best = o;
+        }
+      }
+      if (best < other && Calibrate(best_z) >= std::max(min_score, 0.5)) {
+        (*left_link)[l] = static_cast<int64_t>(best);
+        links.emplace_back(persian_left ? best : l, persian_left ? l : best);
+      }
+    }
+  };
+  link_leftovers(nf, ne, &fa_link, en_link, [&](size_t j, size_t i) -> const PairFeatures& { return pf[i * nf + j]; }, true);
+  link_leftovers(ne, nf, &en_link, fa_link, [&](size_t i, size_t j) -> const PairFeatures& { return pf[i * nf + j]; }, false);
   Alignment out;
-  std::vector<bool> en_taken(english.size(), false), fa_taken(persian.size(), false);
-  for (ScoredPair& p : candidates) {
-    if (en_taken[p.english] || fa_taken[p.persian]) continue;
-    en_taken[p.english] = fa_taken[p.persian] = true;
+  for (const auto& [i, j] : links) {
+    ScoredPair p = Score(english[i], persian[j]);
+    p.english = i;
+    p.persian = j;
     out.pairs.push_back(std::move(p));
   }
-  for (size_t i = 0; i < english.size(); ++i) {
-    if (!en_taken[i]) out.unmatched_english.push_back(i);
+  std::stable_sort(out.pairs.begin(), out.pairs.end(),
+                   [](const ScoredPair& a, const ScoredPair& b) { return a.score > b.score; });
+  for (size_t i = 0; i < ne; ++i) {
+    if (en_link[i] < 0) out.unmatched_english.push_back(i);
   }
-  for (size_t j = 0; j < persian.size(); ++j) {
-    if (!fa_taken[j]) out.unmatched_persian.push_back(j);
+  for (size_t j = 0; j < nf; ++j) {
+    if (fa_link[j] < 0) out.unmatched_persian.push_back(j);
   }
   return out;
 }

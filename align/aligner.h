@@ -21,8 +21,8 @@
 //   ScoredPair p = a.Score(en, fa);
 //   Alignment all = a.AlignDocuments(en_features, fa_features, /*min_score=*/0.5);
 //
-// An Aligner is immutable and thread-safe after Load(). Issue 5 deepens the
-// features, calibrates the score and adds retrieval over many documents.
+// An Aligner is immutable and thread-safe after Load(). docs/alignment.md
+// describes the features, the score, retrieval and document alignment.
 #pragma once
 
 #include <memory>
@@ -40,19 +40,30 @@
 
 namespace quotematch {
 
-// Weights of the score's logistic model, in log-odds units. Defaults were
-// set by hand on examples/ (our own articles); none is tuned on shared data.
+// Parameters of the score's logistic model, in log-odds units. Where they
+// come from: set by hand on our own articles (examples/), then adjusted by
+// looking at quotematch-eval retrieval/docalign on the shared FLORES and
+// TICO-19 pairs (allowed for a handful of numeric parameters; docs/alignment.md).
 struct ScoreWeights {
-  double bias = -5.0;         // a pair with nothing in common
-  double coverage_en = 5.0;   // all English content words matched
-  double coverage_fa = 4.0;   // all Persian content words matched
-  double per_name = 0.8;      // each name matched, up to 3
-  double per_number = 1.2;    // each number matched, up to 3
+  double bias = -6.0;             // a pair with nothing in common
+  double coverage_en = 6.0;       // all English content weight matched (idf-weighted)
+  double coverage_fa = 4.0;       // all Persian content weight matched
+  double per_name = 1.0;          // each name matched across scripts, up to 3
+  double per_number = 1.2;        // each number or date with the same value, up to 3
   double number_conflict = -1.5;  // both sides have numbers, none agree
-  double speaker = 1.0;       // speaker agreement (+1/-1)
+  double length = -1.0;           // per unit of |log(content words en / fa)|
+  // Character lengths: log(en chars / fa chars) is about normal with this mean
+  // and spread (measured on the shared FLORES and TICO-19 pairs); the score
+  // loses char_length per squared spread unit (capped at 9).
+  double char_log_mean = 0.065, char_log_sd = 0.15, char_length = -0.15;
+  double speaker = 1.0;           // speaker agreement (+1 / -1)
+  int margin_k = 2;               // competitors averaged for the margin
+  // Calibration: P(match) = logistic(scale * log_odds + shift), fitted by
+  // quotematch-eval docalign --calibrate on the shared FLORES documents.
+  double calibration_scale = 1.0, calibration_shift = 2.94;
 };
 
-enum class EvidenceKind { kLexical = 1, kName = 2, kNumber = 3, kSpeaker = 4 };
+enum class EvidenceKind { kLexical = 1, kName = 2, kNumber = 3, kSpeaker = 4, kDate = 5 };
 
 struct Evidence {
   EvidenceKind kind = EvidenceKind::kLexical;
@@ -74,25 +85,74 @@ struct StatementTerm {
   bool stopword = false;
   bool is_number = false;
   double number = 0;
+  float weight = 1;                  // idf of its lemma (Persian content terms)
 };
 
-// A statement prepared for scoring; computed once, scored many times.
+// An English content word or phrase the lexicon knows: the terms it covers
+// and the Persian it may be translated by.
+struct MatchUnit {
+  uint32_t first = 0, last = 0;      // term indices, inclusive
+  uint32_t alternatives = 0;         // entries (at most kMaxAlternatives)
+  std::string key;                   // the lemma or phrase, for its idf
+  float weight = 1;
+};
+
+// A Persian form one alternative's slot needs (English side), sorted by form.
+struct ConceptRef {
+  uint32_t form = 0;        // lexicon word id
+  uint16_t unit = 0;
+  uint8_t alternative = 0;
+  uint8_t slot = 0;         // kJoinedSlot: the whole Persian side written solid
+};
+
+// A lexicon form a Persian term may stand for, sorted by form.
+struct FormRef {
+  uint32_t form = 0;
+  uint32_t term = 0;
+};
+
+struct KeyRef {              // a name skeleton hash or a number/date value key
+  uint64_t key = 0;
+  uint32_t term = 0;
+  bool date = false;
+};
+
 struct StatementFeatures {
   const Statement* statement = nullptr;  // not owned
   std::string_view document_text;        // original text; not owned
   Language language = Language::kUnspecified;
   std::vector<StatementTerm> terms;      // in text order
   size_t content_words = 0;              // non-stopword words
+  float content_weight = 0;              // their total weight (idf)
+  uint32_t chars = 0;                    // code points of the content
   std::vector<std::string> speaker_skeletons;
-  // Persian only: stem candidate (and joined neighbour pair) → term index.
-  absl::flat_hash_map<std::string, uint32_t> form_index;
+  // English
+  std::vector<MatchUnit> units;
+  std::vector<uint8_t> slot_counts;      // per (unit, alternative): required slots
+  std::vector<ConceptRef> concepts;
+  // Persian
+  std::vector<FormRef> forms;
+  // Both
+  std::vector<KeyRef> names;             // sorted by key
+  std::vector<KeyRef> numbers;           // sorted by key
 };
 
 struct ScoredPair {
   size_t english = 0;   // index into the English features
   size_t persian = 0;   // index into the Persian features
   double score = 0;     // in [0, 1]
+  double log_odds = 0;
   std::vector<Evidence> evidence;  // strongest first
+};
+
+// Features of one pair, before weighting.
+struct PairFeatures {
+  double coverage_en = 0, coverage_fa = 0;
+  int names = 0, numbers = 0;
+  bool number_conflict = false;
+  double length = 0;     // |log(en / fa content words)|
+  double char_length = 0;   // squared spread units of the character-length ratio
+  int speaker = 0;
 };
 
 struct Alignment {
@@ -101,7 +161,13 @@ struct Alignment {
   std::vector<size_t> unmatched_persian;
 };
 
-// The data files an Aligner is built from (contents, not paths).
+// For each statement on one side, its best counterpart on the other.
+struct Retrieval {
+  std::vector<int64_t> best_persian;   // per English statement (-1: none)
+  std::vector<int64_t> best_english;   // per Persian statement
+  size_t candidate_pairs = 0;          // pairs scored
+};
+
 struct AlignerData {
   std::vector<LexiconSource> lexicon;  // data/lexicon/<domain>.tsv
   std::string_view english_irregular;
@@ -131,16 +197,33 @@ class Aligner {
   StatementFeatures Featurize(const Document& doc, const NormalizedText& text,
                               const Statement& statement) const;
 
-  // Scores one pair; `english` and `persian` must come from Featurize().
-  ScoredPair Score(const StatementFeatures& english, const StatementFeatures& persian) const;
+  // Sets every unit's and term's weight to the idf of its lemma over these
+  // statements (both sides). Without it all weights are 1.
+  static void ComputeIdf(std::vector<StatementFeatures>* english, std::vector<StatementFeatures>* persian);
 
-  // One-to-one alignment of two documents' statements: every pair scoring at
-  // least `min_score`, taken greedily by decreasing score (crossing order is
-  // allowed; a statement may stay unmatched).
+  // Scores one pair; `english` and `persian` must come from Featurize().
+  // The fast path (no evidence) is what retrieval runs on every candidate.
+  ScoredPair Score(const StatementFeatures& english, const StatementFeatures& persian) const;
+  double LogOdds(const StatementFeatures& english, const StatementFeatures& persian,
+                 PairFeatures* features = nullptr) const;
+  double Calibrate(double log_odds) const;
+
+  // Many statements on both sides: candidates from an inverted index over
+  // concepts, names and numbers (never all pairs), scored, then ranked by
+  // margin against each side's nearest competitors.
+  Retrieval Retrieve(const std::vector<StatementFeatures>& english,
+                     const std::vector<StatementFeatures>& persian) const;
+
+  // Alignment of two documents' statements: a globally consistent
+  // assignment by margin-adjusted score (crossing order allowed), then
+  // one-to-two links where one statement of a side is covered by two of the
+  // other, and statements left without a counterpart; pairs below
+  // `min_score` are dropped.
   Alignment AlignDocuments(const std::vector<StatementFeatures>& english,
                            const std::vector<StatementFeatures>& persian, double min_score) const;
 
   const Lexicon& lexicon() const { return *lexicon_; }
+  const ScoreWeights& weights() const { return weights_; }
   const EnglishLemmatizer& english() const { return *english_; }
   const PersianStemmer& persian() const { return *persian_; }
 

@@ -3,6 +3,8 @@
 #include <fstream>
 #include <iterator>
 
+#include "base/strings.h"
+
 namespace quotematch {
 
 bool ReadFileToString(const std::string& path, std::string* out) {
@@ -14,6 +16,14 @@ bool ReadFileToString(const std::string& path, std::string* out) {
     out->clear();
     return false;
   }
+  return true;
+}
+
+bool ReadLines(const std::string& path, std::vector<std::string>* lines) {
+  std::string text;
+  if (!ReadFileToString(path, &text)) return false;
+  for (std::string_view line : Split(text, '\n')) lines->emplace_back(StripTrailing(line));
+  if (!lines->empty() && lines->back().empty()) lines->pop_back();
   return true;
 }
 

@@ -13,5 +13,7 @@ namespace quotematch::eval {
 int Usage(const std::string& error);
 
 int RunNormalizeEval(const std::vector<std::string>& args);
+int RunRetrievalEval(const std::vector<std::string>& args);
+int RunDocAlignEval(const std::vector<std::string>& args);
 
 }  // namespace quotematch::eval

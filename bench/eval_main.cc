@@ -2,6 +2,9 @@
 //
 //   quotematch-eval normalize --cases FILE.tsv [--verbose]
 //       agreement with other normalizers' test cases (bench/eval_normalize.cc)
+//   quotematch-eval retrieval --en FILE --fa FILE
+//   quotematch-eval docalign --en FILE --fa FILE --docs FILE [...]
+//       the aligner on line-aligned parallel text (bench/eval_align.cc)
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -17,6 +20,20 @@ Commands:
       run our normalizer on peer normalizers' test cases; prints agreement per
       peer and per feature tag, conventions and unsupported functions, and a
       last line "agreement: 0.xxxx (n=N)"
+  retrieval --en FILE --fa FILE [--weight NAME=VALUE ...]
+      line-aligned parallel files: every English line searched among all
+      Persian lines and vice versa; prints the time and a last line
+      "p@1 en->fa 0.xxxx fa->en 0.xxxx (n=N)"
+  docalign --en FILE --fa FILE --docs FILE [--doc-column K] [--skip-header]
+           [--drop 0.2] [--merge 0.1] [--seed S] [--min-score 0.5] [--calibrate]
+           [--weight NAME=VALUE ...]
+      consecutive lines with the same id in column K of --docs form a
+      document; drops sentences on each side, merges adjacent English pairs,
+      aligns each document pair; prints precision, recall and "f1: 0.xxxx";
+      --calibrate also fits the score's calibration to the gold links
+  --weight NAME=VALUE overrides one score parameter (align/aligner.h
+  ScoreWeights: bias, coverage_en, coverage_fa, per_name, per_number,
+  number_conflict, length, speaker, margin_k), for tuning
 
 Exit codes: 0 success, 2 usage or input error.
 )usage";
@@ -38,5 +55,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (command == "normalize") return quotematch::eval::RunNormalizeEval(args);
+  if (command == "retrieval") return quotematch::eval::RunRetrievalEval(args);
+  if (command == "docalign") return quotematch::eval::RunDocAlignEval(args);
   return quotematch::eval::Usage("unknown command '" + command + "'");
 }

@@ -128,14 +128,6 @@ absl::StatusOr<std::unique_ptr<Aligner>> LoadAligner(const std::vector<std::stri
   return Aligner::Load(data, {}, {.generated = true, .errors = errors});
 }
 
-bool ReadLines(const std::string& path, std::vector<std::string>* lines) {
-  std::string text;
-  if (!ReadFileToString(path, &text)) return false;
-  for (std::string_view line : Split(text, '\n')) lines->emplace_back(StripTrailing(line));
-  if (!lines->empty() && lines->back().empty()) lines->pop_back();
-  return true;
-}
-
 void PrintStats(const Lexicon& lex) {
   const LexiconStats s = lex.Stats();
   std::printf("entries: %zu\n", s.entries);
