@@ -21,6 +21,7 @@ constexpr uint32_t kMaxAlternatives = 16;   // entries tried per English unit
 constexpr uint32_t kMaxSlots = 7;           // required Persian words per entry
 constexpr uint8_t kJoinedSlot = 255;
 constexpr size_t kRarestForms = 12;         // forms per statement used to find candidates
+constexpr size_t kCandidates = 150;         // candidates kept per statement, each way         // candidates kept per statement, each way         // candidates kept per statement, each way         // candidates kept per statement, each way
 // A content word the lexicon cannot match at all counts this much of its
 // idf in the coverage it could never contribute to.
 constexpr float kUnknownWeight = 0.1f;
@@ -54,6 +55,22 @@ struct Scratch {
 Scratch& ThreadScratch() {
   thread_local Scratch s;
   return s;
+}
+
+// Lemma candidates of a word, memoized per thread (news repeats its words);
+// the memo is dropped when it grows past a bound.
+template <typename Lemmatizer>
+const std::vector<std::string>& MemoCandidates(const Lemmatizer& lem, const std::string& key, int language) {
+  thread_local absl::flat_hash_map<std::string, std::vector<std::string>> memo[2];
+  thread_local const void* owner[2] = {nullptr, nullptr};
+  auto& m = memo[language];
+  if (owner[language] != &lem || m.size() > 200000) {
+    m.clear();
+    owner[language] = &lem;
+  }
+  auto it = m.find(key);
+  if (it == m.end()) it = m.emplace(key, lem.Candidates(key)).first;
+  return it->second;
 }
 
 std::string_view Slice(std::string_view text, Span s) {
@@ -134,11 +151,11 @@ StatementFeatures Aligner::Featurize(const Document& doc, const NormalizedText& 
       term.is_number = true;
       term.number = tok.number;
     } else if (persian) {
-      term.forms = persian_->Candidates(tok.key);
+      term.forms = MemoCandidates(*persian_, tok.key, 1);
       term.stopword = persian_->IsStopword(tok.key);
       term.skeleton = skeletons_->Persian(tok.key);
     } else {
-      term.forms = english_->Candidates(tok.key);
+      term.forms = MemoCandidates(*english_, tok.key, 0);
       // The key spells contractions out ("was not"): function words.
       term.stopword = english_->IsStopword(tok.key) || tok.key.find(' ') != std::string::npos;
       term.skeleton = skeletons_->English(tok.key);
@@ -623,33 +640,52 @@ Retrieval Aligner::Retrieve(const std::vector<StatementFeatures>& english,
   Dedupe(&en_by_form);
   Dedupe(&fa_by_key);
   Dedupe(&en_by_key);
-  // Candidates: statements sharing one of each side's rarest forms, or a rare name or number.
+  // Candidates: for each statement, the statements of the other side that
+  // share the most idf mass among its rarest forms, names and numbers (the
+  // top kCandidates each way), never all pairs.
   std::vector<std::vector<uint32_t>> candidates(english.size());
-  auto add_keys = [](const std::vector<KeyRef>& keys, const auto& index, size_t limit, std::vector<uint32_t>* out) {
-    for (const KeyRef& k : keys) {
-      auto it = index.find(k.key);
-      if (it != index.end() && it->second.size() <= limit) out->insert(out->end(), it->second.begin(), it->second.end());
-    }
-  };
+  const double n_fa = static_cast<double>(persian.size()) + 1, n_en = static_cast<double>(english.size()) + 1;
   const size_t key_limit = std::max<size_t>(20, std::max(english.size(), persian.size()) / 50);
-  for (uint32_t i = 0; i < english.size(); ++i) {
-    std::vector<uint32_t>& c = candidates[i];
-    for (uint32_t f : RarestForms(english[i].concepts, fa_by_form, kRarestForms)) {
-      const auto& list = fa_by_form.find(f)->second;
-      c.insert(c.end(), list.begin(), list.end());
+  std::vector<float> acc;
+  std::vector<uint32_t> touched;
+  auto top = [&](size_t limit, std::vector<uint32_t>* out) {
+    out->assign(touched.begin(), touched.end());
+    if (out->size() > limit) {
+      std::nth_element(out->begin(), out->begin() + limit, out->end(),
+                       [&](uint32_t a, uint32_t b) { return acc[a] > acc[b]; });
+      out->resize(limit);
     }
-    add_keys(english[i].names, fa_by_key, key_limit, &c);
-    add_keys(english[i].numbers, fa_by_key, key_limit, &c);
-  }
+    for (uint32_t t : touched) acc[t] = 0;
+    touched.clear();
+  };
+  auto gather = [&](const auto& refs, const auto& by_form, const std::vector<KeyRef>& names,
+                    const std::vector<KeyRef>& numbers, const auto& by_key, double n, size_t size,
+                    std::vector<uint32_t>* out) {
+    acc.resize(size, 0);
+    auto add = [&](const std::vector<uint32_t>& list) {
+      const float w = static_cast<float>(std::log(n / list.size()));
+      for (uint32_t x : list) {
+        if (acc[x] == 0) touched.push_back(x);
+        acc[x] += w + 1e-3f;
+      }
+    };
+    for (uint32_t f : RarestForms(refs, by_form, kRarestForms)) add(by_form.find(f)->second);
+    for (const auto* keys : {&names, &numbers}) {
+      for (const KeyRef& k : *keys) {
+        auto it = by_key.find(k.key);
+        if (it != by_key.end() && it->second.size() <= key_limit) add(it->second);
+      }
+    }
+    top(kCandidates, out);
+  };
   std::vector<uint32_t> from;
+  for (uint32_t i = 0; i < english.size(); ++i) {
+    gather(english[i].concepts, fa_by_form, english[i].names, english[i].numbers, fa_by_key, n_fa, persian.size(),
+           &candidates[i]);
+  }
+  acc.assign(english.size(), 0);
   for (uint32_t j = 0; j < persian.size(); ++j) {
-    from.clear();
-    for (uint32_t f : RarestForms(persian[j].forms, en_by_form, kRarestForms)) {
-      const auto& list = en_by_form.find(f)->second;
-      from.insert(from.end(), list.begin(), list.end());
-    }
-    add_keys(persian[j].names, en_by_key, key_limit, &from);
-    add_keys(persian[j].numbers, en_by_key, key_limit, &from);
+    gather(persian[j].forms, en_by_form, persian[j].names, persian[j].numbers, en_by_key, n_en, english.size(), &from);
     for (uint32_t i : from) candidates[i].push_back(j);
   }
   // Score every candidate once.
