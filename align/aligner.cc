@@ -20,8 +20,10 @@ constexpr int kMaxCountedNumbers = 3;
 constexpr uint32_t kMaxAlternatives = 16;   // entries tried per English unit
 constexpr uint32_t kMaxSlots = 7;           // required Persian words per entry
 constexpr uint8_t kJoinedSlot = 255;
-constexpr size_t kRarestForms = 12;         // forms per statement used to find candidates
-constexpr size_t kCandidates = 150;         // candidates kept per statement, each way         // candidates kept per statement, each way         // candidates kept per statement, each way         // candidates kept per statement, each way
+constexpr size_t kRarestForms = 20;         // forms per statement used to find candidates         // forms per statement used to find candidates
+constexpr size_t kMaxPostings = 200;        // a form in more statements hardly discriminates
+constexpr size_t kPostingsBudget = 600;     // postings read per statement to find candidates
+constexpr size_t kCandidates = 80;         // candidates kept per statement, each way         // candidates kept per statement, each way         // candidates kept per statement, each way         // candidates kept per statement, each way         // candidates kept per statement, each way         // candidates kept per statement, each way         // candidates kept per statement, each way
 // A content word the lexicon cannot match at all counts this much of its
 // idf in the coverage it could never contribute to.
 constexpr float kUnknownWeight = 0.1f;
@@ -286,6 +288,9 @@ StatementFeatures Aligner::Featurize(const Document& doc, const NormalizedText& 
     for (uint32_t i = 0; i < n; ++i) f.content_weight += content_term(i) && !in_unit[i] ? f.terms[i].weight : 0;
   }
 
+  f.term_weights.resize(n);
+  for (uint32_t i = 0; i < n; ++i) f.term_weights[i] = f.terms[i].weight;
+
   if (!statement.speaker.empty()) {
     auto norm = Normalizer::Default().Normalize(statement.speaker, text.language);
     if (norm.ok()) {
@@ -338,6 +343,7 @@ void Aligner::ComputeIdf(std::vector<StatementFeatures>* english, std::vector<St
       t.weight = idf(english->size(), df[std::string(IdfKey(t))]) * (in_unit || t.capitalized ? 1.0f : kUnknownWeight);
       if (!in_unit) f.content_weight += t.weight;
     }
+    for (uint32_t i = 0; i < f.terms.size(); ++i) f.term_weights[i] = f.terms[i].weight;
   }
   df.clear();
   for (const StatementFeatures& f : *persian) {
@@ -357,6 +363,7 @@ void Aligner::ComputeIdf(std::vector<StatementFeatures>* english, std::vector<St
       t.weight = idf(persian->size(), df[std::string(IdfKey(t))]) * (known[i] ? 1.0f : kUnknownWeight);
       f.content_weight += t.weight;
     }
+    for (uint32_t i = 0; i < f.terms.size(); ++i) f.term_weights[i] = f.terms[i].weight;
   }
 }
 
@@ -380,8 +387,8 @@ MatchOutcome MatchPair(const StatementFeatures& en, const StatementFeatures& fa,
   Scratch& s = ThreadScratch();
   if (s.alt_mask.size() < en.slot_counts.size()) s.alt_mask.resize(en.slot_counts.size());
   if (s.unit_matched.size() < en.units.size()) s.unit_matched.resize(en.units.size());
-  s.fa_covered.assign(fa.terms.size(), 0);
-  s.en_name.assign(en.terms.size(), 0);
+  s.fa_covered.assign(fa.term_weights.size(), 0);
+  s.en_name.assign(en.term_weights.size(), 0);
   s.hits.clear();
   s.touched.clear();
   // Concepts × forms, both sorted by form: one merge.
@@ -438,7 +445,7 @@ MatchOutcome MatchPair(const StatementFeatures& en, const StatementFeatures& fa,
   for (const Scratch::Hit& h : s.hits) {
     if (s.alt_mask[h.alt] != 0xFF || s.fa_covered[h.fa_term]) continue;
     s.fa_covered[h.fa_term] = 1;
-    out.fa_weight += fa.terms[h.fa_term].weight;
+    out.fa_weight += fa.term_weights[h.fa_term];
   }
   // Names by skeleton, on terms the lexicon left.
   for (size_t a = 0, b = 0; a < en.names.size() && b < fa.names.size();) {
@@ -452,8 +459,8 @@ MatchOutcome MatchPair(const StatementFeatures& en, const StatementFeatures& fa,
         s.en_name[et] = 1;
         s.fa_covered[ft] = 1;
         ++out.names;
-        out.en_weight += en.terms[et].weight;
-        out.fa_weight += fa.terms[ft].weight;
+        out.en_weight += en.term_weights[et];
+        out.fa_weight += fa.term_weights[ft];
         on_name(et, ft);
       }
       ++a;
@@ -601,13 +608,22 @@ std::vector<uint32_t> RarestForms(const Refs& refs, const Index& index, size_t k
   for (const auto& r : refs) {
     if (forms.empty() || forms.back() != r.form) forms.push_back(r.form);
   }
-  auto df = [&](uint32_t f) {
+  std::vector<std::pair<size_t, uint32_t>> by_df;   // (postings, form)
+  for (uint32_t f : forms) {
     auto it = index.find(f);
-    return it == index.end() ? size_t{0} : it->second.size();
-  };
-  forms.erase(std::remove_if(forms.begin(), forms.end(), [&](uint32_t f) { return df(f) == 0; }), forms.end());
-  std::sort(forms.begin(), forms.end(), [&](uint32_t a, uint32_t b) { return df(a) < df(b); });
-  if (forms.size() > k) forms.resize(k);
+    if (it != index.end()) by_df.emplace_back(it->second.size(), f);
+  }
+  std::sort(by_df.begin(), by_df.end());
+  // The k rarest, within a budget of postings; a form in more than
+  // kMaxPostings statements only as the first, so that the work per
+  // statement stays bounded however large the corpus.
+  forms.clear();
+  size_t postings = 0;
+  for (const auto& [df, f] : by_df) {
+    if (forms.size() >= k || (!forms.empty() && (df > kMaxPostings || postings + df > kPostingsBudget))) break;
+    forms.push_back(f);
+    postings += df;
+  }
   return forms;
 }
 
@@ -643,16 +659,19 @@ Retrieval Aligner::Retrieve(const std::vector<StatementFeatures>& english,
   // Candidates: for each statement, the statements of the other side that
   // share the most idf mass among its rarest forms, names and numbers (the
   // top kCandidates each way), never all pairs.
-  std::vector<std::vector<uint32_t>> candidates(english.size());
+  std::vector<std::vector<std::pair<uint32_t, float>>> candidates(english.size());   // (persian, shared mass)
   const double n_fa = static_cast<double>(persian.size()) + 1, n_en = static_cast<double>(english.size()) + 1;
   const size_t key_limit = std::max<size_t>(20, std::max(english.size(), persian.size()) / 50);
   std::vector<float> acc;
   std::vector<uint32_t> touched;
-  auto top = [&](size_t limit, std::vector<uint32_t>* out) {
-    out->assign(touched.begin(), touched.end());
+  auto by_mass = [](const std::pair<uint32_t, float>& a, const std::pair<uint32_t, float>& b) {
+    return a.second > b.second;
+  };
+  auto top = [&](size_t limit, std::vector<std::pair<uint32_t, float>>* out) {
+    out->clear();
+    for (uint32_t t : touched) out->emplace_back(t, acc[t]);
     if (out->size() > limit) {
-      std::nth_element(out->begin(), out->begin() + limit, out->end(),
-                       [&](uint32_t a, uint32_t b) { return acc[a] > acc[b]; });
+      std::nth_element(out->begin(), out->begin() + limit, out->end(), by_mass);
       out->resize(limit);
     }
     for (uint32_t t : touched) acc[t] = 0;
@@ -660,7 +679,7 @@ Retrieval Aligner::Retrieve(const std::vector<StatementFeatures>& english,
   };
   auto gather = [&](const auto& refs, const auto& by_form, const std::vector<KeyRef>& names,
                     const std::vector<KeyRef>& numbers, const auto& by_key, double n, size_t size,
-                    std::vector<uint32_t>* out) {
+                    std::vector<std::pair<uint32_t, float>>* out) {
     acc.resize(size, 0);
     auto add = [&](const std::vector<uint32_t>& list) {
       const float w = static_cast<float>(std::log(n / list.size()));
@@ -678,7 +697,7 @@ Retrieval Aligner::Retrieve(const std::vector<StatementFeatures>& english,
     }
     top(kCandidates, out);
   };
-  std::vector<uint32_t> from;
+  std::vector<std::pair<uint32_t, float>> from;
   for (uint32_t i = 0; i < english.size(); ++i) {
     gather(english[i].concepts, fa_by_form, english[i].names, english[i].numbers, fa_by_key, n_fa, persian.size(),
            &candidates[i]);
@@ -686,17 +705,28 @@ Retrieval Aligner::Retrieve(const std::vector<StatementFeatures>& english,
   acc.assign(english.size(), 0);
   for (uint32_t j = 0; j < persian.size(); ++j) {
     gather(persian[j].forms, en_by_form, persian[j].names, persian[j].numbers, en_by_key, n_en, english.size(), &from);
-    for (uint32_t i : from) candidates[i].push_back(j);
+    for (const auto& [i, mass] : from) candidates[i].emplace_back(j, mass);
   }
   // Score every candidate once.
   std::vector<std::vector<std::pair<uint32_t, double>>> scored(english.size());
   std::vector<std::vector<double>> by_persian(persian.size());
   for (uint32_t i = 0; i < english.size(); ++i) {
-    std::vector<uint32_t>& c = candidates[i];
+    // Both directions' candidates, merged (mass summed), at most kCandidates.
+    std::vector<std::pair<uint32_t, float>>& c = candidates[i];
     std::sort(c.begin(), c.end());
-    c.erase(std::unique(c.begin(), c.end()), c.end());
+    size_t w = 0;
+    for (size_t r = 0; r < c.size(); ++r) {
+      if (w > 0 && c[w - 1].first == c[r].first) c[w - 1].second += c[r].second;
+      else c[w++] = c[r];
+    }
+    c.resize(w);
+    if (c.size() > kCandidates) {
+      std::nth_element(c.begin(), c.begin() + kCandidates, c.end(), by_mass);
+      c.resize(kCandidates);
+      std::sort(c.begin(), c.end());  // in statement order: the scorer reads memory in order
+    }
     scored[i].reserve(c.size());
-    for (uint32_t j : c) {
+    for (const auto& [j, mass] : c) {
       const double z = LogOdds(english[i], persian[j]);
       scored[i].emplace_back(j, z);
       by_persian[j].push_back(z);

@@ -125,6 +125,7 @@ struct StatementFeatures {
   size_t content_words = 0;              // non-stopword words
   float content_weight = 0;              // their total weight (idf)
   uint32_t chars = 0;                    // code points of the content
+  std::vector<float> term_weights;       // terms[i].weight, packed for the scorer
   std::vector<std::string> speaker_skeletons;
   // English
   std::vector<MatchUnit> units;

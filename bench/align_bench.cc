@@ -1,0 +1,119 @@
+// Aligner speed (Google Benchmark), on synthetic statements built from our
+// own lexicon, so that it runs anywhere.
+//
+//   build/bench/align_bench [--benchmark_filter=...]
+//
+// A synthetic pair: an English statement of 8–20 random lexicon entries
+// (English sides joined) and a Persian statement of the same entries'
+// Persian sides, shuffled, with a third of them replaced by other entries.
+// BM_ScorePairs: the pair scorer on random (mostly non-matching) pairs, the
+// work retrieval does per candidate, in pairs per second (target ≥ 1 M/s).
+// BM_Retrieve/N: featurize and retrieve N × N statements; the cost for
+// 10,000 should stay within 12× that for 1,000 (about linear).
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <chrono>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "align/aligner.h"
+#include "normalize/normalizer.h"
+
+namespace quotematch {
+namespace {
+
+struct Corpus {
+  std::vector<Document> docs;
+  std::vector<NormalizedText> texts;
+  std::vector<Statement> statements;
+  std::vector<StatementFeatures> english, persian;
+};
+
+std::unique_ptr<Corpus> Synthetic(size_t n, unsigned seed) {
+  const Aligner& a = Aligner::Default();
+  const Lexicon& lex = a.lexicon();
+  std::mt19937 rng(seed);
+  auto c = std::make_unique<Corpus>();
+  c->docs.resize(2 * n);
+  c->texts.resize(2 * n);
+  c->statements.resize(2 * n);
+  for (size_t i = 0; i < n; ++i) {
+    const size_t k = 8 + rng() % 13;
+    std::vector<uint32_t> ids;
+    for (size_t m = 0; m < k; ++m) ids.push_back(rng() % lex.size());
+    std::string en, fa;
+    for (uint32_t id : ids) en += std::string(lex.english(lex.entry(id))) + " ";
+    std::shuffle(ids.begin(), ids.end(), rng);
+    for (size_t m = 0; m < ids.size(); ++m) {
+      const uint32_t id = m % 3 == 2 ? static_cast<uint32_t>(rng() % lex.size()) : ids[m];
+      fa += std::string(lex.persian(lex.entry(id))) + " ";
+    }
+    for (int side = 0; side < 2; ++side) {
+      const size_t x = 2 * i + side;
+      const Language lang = side == 0 ? Language::kEnglish : Language::kPersian;
+      c->docs[x] = {std::to_string(x), lang, side == 0 ? en : fa, std::nullopt, ""};
+      c->texts[x] = *Normalizer::Default().Normalize(c->docs[x].text, lang);
+      c->statements[x].language = lang;
+      c->statements[x].content_span = {0, static_cast<uint32_t>(c->docs[x].text.size())};
+    }
+  }
+  return c;
+}
+
+void Featurize(Corpus* c) {
+  const Aligner& a = Aligner::Default();
+  c->english.clear();
+  c->persian.clear();
+  for (size_t x = 0; x < c->docs.size(); ++x) {
+    (x % 2 == 0 ? c->english : c->persian).push_back(a.Featurize(c->docs[x], c->texts[x], c->statements[x]));
+  }
+  Aligner::ComputeIdf(&c->english, &c->persian);
+}
+
+void BM_ScorePairs(benchmark::State& state) {
+  auto c = Synthetic(1000, 1);
+  Featurize(c.get());
+  const Aligner& a = Aligner::Default();
+  size_t i = 0, j = 7;
+  double sink = 0;
+  for (auto _ : state) {
+    sink += a.LogOdds(c->english[i], c->persian[j]);
+    i = (i + 1) % c->english.size();
+    j = (j + 13) % c->persian.size();
+  }
+  benchmark::DoNotOptimize(sink);
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+}
+BENCHMARK(BM_ScorePairs);
+
+void BM_Retrieve(benchmark::State& state) {
+  auto c = Synthetic(static_cast<size_t>(state.range(0)), 2);
+  const Aligner& a = Aligner::Default();
+  size_t correct = 0, pairs = 0;
+  double featurize_ms = 0, retrieve_ms = 0;
+  for (auto _ : state) {
+    const auto t0 = std::chrono::steady_clock::now();
+    Featurize(c.get());
+    const auto t1 = std::chrono::steady_clock::now();
+    const Retrieval r = a.Retrieve(c->english, c->persian);
+    const auto t2 = std::chrono::steady_clock::now();
+    featurize_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
+    retrieve_ms = std::chrono::duration<double, std::milli>(t2 - t1).count();
+    correct = 0;
+    for (size_t i = 0; i < r.best_persian.size(); ++i) correct += r.best_persian[i] == static_cast<int64_t>(i);
+    pairs = r.candidate_pairs;
+  }
+  state.counters["p@1"] = double(correct) / state.range(0);
+  state.counters["featurize_ms"] = featurize_ms;
+  state.counters["retrieve_ms"] = retrieve_ms;
+  state.counters["candidates_per_statement"] = double(pairs) / state.range(0);
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * state.range(0)));
+}
+BENCHMARK(BM_Retrieve)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+}  // namespace
+}  // namespace quotematch
+
+BENCHMARK_MAIN();
