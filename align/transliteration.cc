@@ -42,6 +42,9 @@ absl::StatusOr<std::unique_ptr<NameSkeletons>> NameSkeletons::Load(std::string_v
 
 std::string NameSkeletons::English(std::string_view key) const {
   std::string out;
+  // A final -eh or -ah spells a Persian final heh, which is a vowel
+  // (Fatemeh = فاطمه, Basrah = بصره, Kermanshah = کرمانشاه); -llah is الله.
+  if (key.size() > 3 && (key.ends_with("eh") || key.ends_with("ah")) && !key.ends_with("llah")) key.remove_suffix(1);
   for (size_t i = 0; i < key.size();) {
     if (i + 1 < key.size()) {
       if (auto it = en_.find(AsAbsl(key.substr(i, 2))); it != en_.end()) {
@@ -68,6 +71,9 @@ std::string NameSkeletons::Persian(std::string_view key) const {
     // A silent final heh keeps its written ی-suffix (خامنه‌ای = Khamenei):
     // the heh is a vowel there, not h.
     if (c == U'ه' && at > 0 && key.substr(i) == "ای") continue;
+    // A word-final heh is a vowel (فاطمه = Fatima, بصره = Basra, ساوه = Saveh),
+    // except in الله (Abdullah).
+    if (c == U'ه' && i == key.size() && at > 0 && !key.ends_with("لله")) continue;
     if (auto it = fa_.find(c); it != fa_.end()) {
       AppendCollapsed(it->second, &out);
     } else if (c < 0x80) {
@@ -78,6 +84,19 @@ std::string NameSkeletons::Persian(std::string_view key) const {
 }
 
 bool SkeletonsMatch(std::string_view a, std::string_view b) {
+  // English writes ش and the pair س+ح/ه alike: sh (Ishaq = اسحاق).
+  std::string a2, b2;
+  auto sh = [](std::string_view s, std::string* out) {
+    if (s.find("sh") == std::string_view::npos) return s;
+    out->assign(s);
+    for (size_t p; (p = out->find("sh")) != std::string::npos;) out->replace(p, 2, "$");
+    return std::string_view(*out);
+  };
+  a = sh(a, &a2);
+  b = sh(b, &b2);
+  // A final h is unreliable across scripts (ح/ه at the end: Rafah = رفح).
+  if (a.size() > 2 && a.back() == 'h') a.remove_suffix(1);
+  if (b.size() > 2 && b.back() == 'h') b.remove_suffix(1);
   if (a.size() < 2 || b.size() < 2) return false;
   if (a == b) return true;
   if (a.size() < 4 || b.size() < 4) return false;

@@ -7,6 +7,7 @@
 #include "align/lexicon.h"
 #include "align/morphology.h"
 #include "align/transliteration.h"
+#include "base/file.h"
 #include "base/strings.h"
 #include "extract/extractor.h"
 #include "normalize/normalizer.h"
@@ -179,6 +180,52 @@ TEST(AlignerTest, DocumentAlignmentAllowsCrossingOrderAndUnmatched) {
   EXPECT_EQ(got, (std::vector<std::pair<size_t, size_t>>{{0, 1}, {2, 0}}));
   EXPECT_EQ(a.unmatched_english, std::vector<size_t>{1});
   EXPECT_TRUE(a.unmatched_persian.empty());
+}
+
+}  // namespace
+}  // namespace quotematch
+
+namespace quotematch {
+namespace {
+
+// Golden names: Persian names of people and places we wrote, with their
+// usual English spellings (tests/data/translit_names.tsv). Every spelling
+// must reduce to the Persian name's skeleton, word by word or as a whole.
+TEST(TransliterationTest, GoldenNames) {
+  auto t = NameSkeletons::Load(data::kTranslitFaLatin);
+  ASSERT_TRUE(t.ok()) << t.status();
+  std::string tsv;
+  ASSERT_TRUE(ReadFileToString(std::string(QM_SOURCE_DIR) + "/tests/data/translit_names.tsv", &tsv));
+  auto skeleton = [&](std::string_view text, Language lang) {
+    auto n = Normalizer::Default().Normalize(text, lang);
+    std::string out;
+    if (!n.ok()) return out;
+    for (const Token& tok : n->tokens) {
+      if (tok.kind != TokenKind::kWord) continue;
+      if (tok.key == "and" || tok.key == "of" || tok.key == "the") continue;  // و is a vowel letter
+      out += lang == Language::kPersian ? (*t)->Persian(tok.key) : (*t)->English(tok.key);
+    }
+    return out;
+  };
+  int names = 0, spellings = 0, failed = 0;
+  for (std::string_view line : Split(tsv, '\n')) {
+    if (line.empty() || line[0] == '#') continue;
+    std::vector<std::string_view> f = Split(line, '\t');
+    ASSERT_GE(f.size(), 3u) << line;
+    if (f[2] == "exonym") continue;
+    ++names;
+    const std::string fa = skeleton(f[0], Language::kPersian);
+    for (std::string_view en : Split(f[1], ',')) {
+      ++spellings;
+      const std::string sk = skeleton(en, Language::kEnglish);
+      if (!SkeletonsMatch(fa, sk) && !(fa == sk && !fa.empty())) {
+        ++failed;
+        ADD_FAILURE() << f[0] << " (" << fa << ") vs " << en << " (" << sk << ")";
+      }
+    }
+  }
+  EXPECT_GE(names, 200);
+  EXPECT_EQ(failed, 0) << failed << " of " << spellings << " spellings";
 }
 
 }  // namespace
