@@ -26,6 +26,7 @@ v1::EvidenceKind EvidenceKindToProto(EvidenceKind k) {
     case EvidenceKind::kName: return v1::EVIDENCE_KIND_NAME;
     case EvidenceKind::kNumber: return v1::EVIDENCE_KIND_NUMBER;
     case EvidenceKind::kSpeaker: return v1::EVIDENCE_KIND_SPEAKER;
+    case EvidenceKind::kDate: return v1::EVIDENCE_KIND_DATE;
   }
   return v1::EVIDENCE_KIND_UNSPECIFIED;
 }

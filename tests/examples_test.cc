@@ -77,5 +77,35 @@ TEST(ExamplesTest, BorderTalksAlignAsExpected) {
   for (const auto& p : unmatched_fa) EXPECT_TRUE(contains(result->unmatched_persian, p)) << p;
 }
 
+// The evidence of every pair, item by item (examples/border_talks.evidence.tsv).
+TEST(ExamplesTest, BorderTalksEvidenceAsExpected) {
+  const std::string dir = std::string(QM_SOURCE_DIR) + "/examples/";
+  Document en{"border_talks.en.txt", Language::kEnglish, Read(dir + "border_talks.en.txt"), std::nullopt, ""};
+  Document fa{"border_talks.fa.txt", Language::kPersian, Read(dir + "border_talks.fa.txt"), std::nullopt, ""};
+  std::multiset<std::string> want, got;
+  absl::Status st = ForEachTsvRecord(Read(dir + "border_talks.evidence.tsv"), "evidence.tsv", 5, 5,
+                                     [&](const TsvRecord& r) {
+    if (r.fields[0] != "EVIDENCE") return r.Error("unknown record");
+    want.insert(StrCat(r.fields[1], " | ", r.fields[2], " | ", r.fields[3], " | ", r.fields[4]));
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(st.ok()) << st;
+  ASSERT_GE(want.size(), 30u);
+  Engine engine;
+  auto result = engine.Align(en, fa, 0);
+  ASSERT_TRUE(result.ok()) << result.status();
+  constexpr const char* kKinds[] = {"", "lexical", "name", "number", "speaker", "date"};
+  for (const PairResult& p : result->pairs) {
+    const std::string prefix(StripTrailing(std::string_view(p.english.content).substr(0, 40)));  // as the TSV reads it
+    for (const Evidence& e : p.evidence) {
+      got.insert(StrCat(prefix, " | ", kKinds[static_cast<int>(e.kind)], " | ", e.english_term, " | ", e.persian_term));
+      // Spans point at the terms in the originals.
+      EXPECT_EQ(en.text.substr(e.english_span.begin, e.english_span.size()), e.english_term);
+      EXPECT_EQ(fa.text.substr(e.persian_span.begin, e.persian_span.size()), e.persian_term);
+    }
+  }
+  EXPECT_EQ(got, want);
+}
+
 }  // namespace
 }  // namespace quotematch
