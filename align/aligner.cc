@@ -532,6 +532,17 @@ ScoredPair Aligner::Score(const StatementFeatures& en, const StatementFeatures& 
   pair.log_odds = LogOdds(en, fa, &p);
   pair.score = Calibrate(pair.log_odds);
   const ScoreWeights& w = weights_;
+  pair.contributions = {
+      {"bias", 1, w.bias},
+      {"coverage_en", p.coverage_en, w.coverage_en * p.coverage_en},
+      {"coverage_fa", p.coverage_fa, w.coverage_fa * p.coverage_fa},
+      {"names", double(p.names), w.per_name * std::min(p.names, kMaxCountedNames)},
+      {"numbers", double(p.numbers), w.per_number * std::min(p.numbers, kMaxCountedNumbers)},
+      {"number_conflict", p.number_conflict ? 1.0 : 0.0, p.number_conflict ? w.number_conflict : 0},
+      {"length", p.length, w.length * p.length},
+      {"char_length", p.char_length, w.char_length * p.char_length},
+      {"speaker", double(p.speaker), w.speaker * p.speaker},
+      {"calibration", w.calibration_scale, (w.calibration_scale - 1) * pair.log_odds + w.calibration_shift}};
   // Evidence: the same matching again, recording what matched.
   const double per_en = en.content_weight > 0 ? w.coverage_en / en.content_weight : 0;
   const double per_fa = fa.content_weight > 0 ? w.coverage_fa / fa.content_weight : 0;

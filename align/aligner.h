@@ -138,12 +138,21 @@ struct StatementFeatures {
   std::vector<KeyRef> numbers;           // sorted by key
 };
 
+// One feature's part in a pair's score: its value and what it added to the
+// log-odds (the bias and the calibration shift are features too).
+struct FeatureContribution {
+  std::string feature;   // coverage_en, coverage_fa, names, numbers, number_conflict, length, char_length, speaker, bias, calibration
+  double value = 0;
+  double contribution = 0;
+};
+
 struct ScoredPair {
   size_t english = 0;   // index into the English features
   size_t persian = 0;   // index into the Persian features
   double score = 0;     // in [0, 1]
   double log_odds = 0;
   std::vector<Evidence> evidence;  // strongest first
+  std::vector<FeatureContribution> contributions;
 };
 
 // Features of one pair, before weighting.

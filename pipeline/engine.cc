@@ -16,6 +16,7 @@ PairResult MakePair(const AnalyzedDocument& en, const AnalyzedDocument& fa, Scor
   r.persian = fa.statements[fa_index];
   r.score = p.score;
   r.evidence = std::move(p.evidence);
+  r.contributions = std::move(p.contributions);
   return r;
 }
 

@@ -61,6 +61,7 @@ struct PairResult {
   Statement persian;
   double score = 0;
   std::vector<Evidence> evidence;
+  std::vector<FeatureContribution> contributions;
 };
 
 struct AlignResult {

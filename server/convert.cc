@@ -128,6 +128,12 @@ void PairToProto(const PairResult& p, v1::QuotePair* out) {
     SpanToProto(e.persian_span, ev->mutable_persian_span());
     ev->set_weight(e.weight);
   }
+  for (const FeatureContribution& c : p.contributions) {
+    v1::FeatureContribution* fc = out->add_contributions();
+    fc->set_feature(c.feature);
+    fc->set_value(c.value);
+    fc->set_contribution(c.contribution);
+  }
 }
 
 void NormalizedToProto(const NormalizedText& t, v1::NormalizeResponse* out) {

@@ -1,4 +1,6 @@
 #include <algorithm>
+#include <set>
+#include <cmath>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -151,6 +153,71 @@ TEST(AlignerTest, TranslationScoresHighAndUnrelatedLow) {
   bool speaker = std::any_of(good.evidence.begin(), good.evidence.end(),
                              [](const Evidence& e) { return e.kind == EvidenceKind::kSpeaker; });
   EXPECT_TRUE(speaker);
+  // The features' contributions add up to the calibrated score.
+  double z = 0;
+  for (const FeatureContribution& c : good.contributions) z += c.contribution;
+  EXPECT_NEAR(1 / (1 + std::exp(-z)), good.score, 1e-9);
+  EXPECT_GE(good.contributions.size(), 9u);
+}
+
+// Each line one statement, kept alive for its features.
+struct Lines {
+  std::vector<std::unique_ptr<Doc>> docs;
+  std::vector<StatementFeatures> Features(const std::vector<std::string>& lines, Language lang) {
+    std::vector<StatementFeatures> out;
+    for (const std::string& line : lines) {
+      auto d = std::make_unique<Doc>();
+      d->doc = {"d", lang, line, std::nullopt, ""};
+      d->text = *Normalizer::Default().Normalize(d->doc.text, lang);
+      d->statements.resize(1);
+      d->statements[0].language = lang;
+      d->statements[0].content_span = {0, static_cast<uint32_t>(line.size())};
+      out.push_back(Aligner::Default().Featurize(d->doc, d->text, d->statements[0]));
+      docs.push_back(std::move(d));
+    }
+    return out;
+  }
+};
+
+// An English statement that merges two Persian sentences is linked to both.
+TEST(AlignerTest, DocumentAlignmentLinksOneToTwo) {
+  Lines lines;
+  const auto en = lines.Features({"The minister announced new sanctions against the company, and wheat prices rose by ten percent last month.",
+                                  "Floods destroyed hundreds of houses in the northern province."}, Language::kEnglish);
+  const auto fa = lines.Features({"سیل صدها خانه را در استان شمالی ویران کرد.",
+                                  "وزیر تحریم‌های جدیدی علیه این شرکت اعلام کرد.",
+                                  "قیمت گندم ماه گذشته ده درصد افزایش یافت."}, Language::kPersian);
+  const Alignment a = Aligner::Default().AlignDocuments(en, fa, 0.5);
+  std::set<std::pair<size_t, size_t>> links;
+  for (const ScoredPair& p : a.pairs) links.emplace(p.english, p.persian);
+  EXPECT_EQ(links, (std::set<std::pair<size_t, size_t>>{{0, 1}, {0, 2}, {1, 0}}));
+  EXPECT_TRUE(a.unmatched_english.empty());
+  EXPECT_TRUE(a.unmatched_persian.empty());
+}
+
+// Several statements a side: the index finds each one's counterpart, and
+// the margin keeps a statement that resembles all others from winning.
+TEST(AlignerTest, RetrievalFindsEachCounterpart) {
+  const std::vector<std::string> en_lines = {
+      "The minister announced new sanctions against the company.",
+      "Floods destroyed hundreds of houses in the northern province.",
+      "The football team won the national championship on Friday.",
+      "Doctors warned that the virus spreads quickly in crowded places.",
+      "Wheat prices rose by ten percent last month."};
+  const std::vector<std::string> fa_lines = {
+      "پزشکان هشدار دادند که ویروس در مکان‌های شلوغ به سرعت گسترش می‌یابد.",
+      "قیمت گندم ماه گذشته ده درصد افزایش یافت.",
+      "وزیر تحریم‌های جدیدی علیه این شرکت اعلام کرد.",
+      "تیم فوتبال روز جمعه قهرمانی کشور را به دست آورد.",
+      "سیل صدها خانه را در استان شمالی ویران کرد."};
+  Lines lines;
+  std::vector<StatementFeatures> en = lines.Features(en_lines, Language::kEnglish);
+  std::vector<StatementFeatures> fa = lines.Features(fa_lines, Language::kPersian);
+  Aligner::ComputeIdf(&en, &fa);
+  const Retrieval r = Aligner::Default().Retrieve(en, fa);
+  EXPECT_EQ(r.best_persian, (std::vector<int64_t>{2, 4, 3, 0, 1}));
+  EXPECT_EQ(r.best_english, (std::vector<int64_t>{3, 4, 0, 2, 1}));
+  EXPECT_LT(r.candidate_pairs, 25u);  // never all pairs blindly: only those sharing something
 }
 
 TEST(AlignerTest, NumbersMustAgree) {
