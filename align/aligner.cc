@@ -20,10 +20,10 @@ constexpr int kMaxCountedNumbers = 3;
 constexpr uint32_t kMaxAlternatives = 16;   // entries tried per English unit
 constexpr uint32_t kMaxSlots = 7;           // required Persian words per entry
 constexpr uint8_t kJoinedSlot = 255;
-constexpr size_t kRarestForms = 20;         // forms per statement used to find candidates         // forms per statement used to find candidates
+constexpr size_t kRarestForms = 20;         // forms per statement used to find candidates
 constexpr size_t kMaxPostings = 200;        // a form in more statements hardly discriminates
 constexpr size_t kPostingsBudget = 600;     // postings read per statement to find candidates
-constexpr size_t kCandidates = 80;         // candidates kept per statement, each way         // candidates kept per statement, each way         // candidates kept per statement, each way         // candidates kept per statement, each way         // candidates kept per statement, each way         // candidates kept per statement, each way         // candidates kept per statement, each way
+constexpr size_t kCandidates = 80;          // candidates kept per statement, each way and merged
 // A content word the lexicon cannot match at all counts this much of its
 // idf in the coverage it could never contribute to.
 constexpr float kUnknownWeight = 0.1f;
