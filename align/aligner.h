@@ -3,23 +3,27 @@
 // Aligner scores (English statement, Persian statement) pairs and aligns the
 // statements of two documents.
 //
-// Features of a pair (computed from the normalized tokens of each statement):
-//   coverage_en  share of English content words matched in the Persian
-//                statement, by the lexicon (after lemmatizing both sides) or
-//                as names (transliteration skeletons)
-//   coverage_fa  share of Persian content words matched likewise
-//   names        names matched across scripts
-//   numbers      numbers with the same value on both sides
-//   speaker      +1 when both speakers are known and match, -1 when both are
-//                known and differ, 0 otherwise
-// The score is a logistic function of a weighted sum (ScoreWeights). Every
-// pair carries its evidence: which English term matched which Persian term.
+// Features of a pair (computed from the normalized, lemmatized statements):
+//   coverage_en    idf share of English units (words and phrases, through
+//                  the lexicon) whose Persian translation is present, and of
+//                  names matched by transliteration skeleton
+//   coverage_fa    idf share of Persian words those matches used
+//   names          names (and words the lexicon lacks) matched by skeleton
+//   numbers        numbers and dates with the same value; number_conflict
+//   length         content-word and character length ratios
+//   speaker        +1 / -1 when both speakers are known, 0 otherwise
+// The score is a calibrated logistic of a weighted sum (ScoreWeights); every
+// pair carries its evidence (spans of what matched what) and each feature's
+// contribution. Retrieve() finds counterparts among many statements through
+// inverted indexes and margin; AlignDocuments() aligns two documents.
 //
 //   const Aligner& a = Aligner::Default();
 //   StatementFeatures en = a.Featurize(en_doc, en_text, en_statement);
 //   StatementFeatures fa = a.Featurize(fa_doc, fa_text, fa_statement);
 //   ScoredPair p = a.Score(en, fa);
 //   Alignment all = a.AlignDocuments(en_features, fa_features, /*min_score=*/0.5);
+//   Aligner::ComputeIdf(&english, &persian);
+//   Retrieval r = a.Retrieve(english, persian);   // r.best_persian[i], r.best_english[j]
 //
 // An Aligner is immutable and thread-safe after Load(). docs/alignment.md
 // describes the features, the score, retrieval and document alignment.
