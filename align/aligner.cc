@@ -380,6 +380,20 @@ struct MatchOutcome {
   bool en_numbers = false, fa_numbers = false;
 };
 
+// Calls fn(a, b) for each key both sorted lists hold, pairing them in order.
+template <typename Fn>
+void ForEachCommonKey(const std::vector<KeyRef>& x, const std::vector<KeyRef>& y, Fn fn) {
+  for (size_t a = 0, b = 0; a < x.size() && b < y.size();) {
+    if (x[a].key < y[b].key) {
+      ++a;
+    } else if (y[b].key < x[a].key) {
+      ++b;
+    } else {
+      fn(x[a++], y[b++]);
+    }
+  }
+}
+
 template <typename OnUnit, typename OnName, typename OnNumber>
 MatchOutcome MatchPair(const StatementFeatures& en, const StatementFeatures& fa, OnUnit on_unit, OnName on_name,
                        OnNumber on_number) {
@@ -448,46 +462,28 @@ MatchOutcome MatchPair(const StatementFeatures& en, const StatementFeatures& fa,
     out.fa_weight += fa.term_weights[h.fa_term];
   }
   // Names by skeleton, on terms the lexicon left.
-  for (size_t a = 0, b = 0; a < en.names.size() && b < fa.names.size();) {
-    if (en.names[a].key < fa.names[b].key) {
-      ++a;
-    } else if (fa.names[b].key < en.names[a].key) {
-      ++b;
-    } else {
-      const uint32_t et = en.names[a].term, ft = fa.names[b].term;
-      if (!s.en_name[et] && !s.fa_covered[ft]) {
-        s.en_name[et] = 1;
-        s.fa_covered[ft] = 1;
-        ++out.names;
-        out.en_weight += en.term_weights[et];
-        out.fa_weight += fa.term_weights[ft];
-        on_name(et, ft);
-      }
-      ++a;
-      ++b;
-    }
-  }
+  ForEachCommonKey(en.names, fa.names, [&](const KeyRef& a, const KeyRef& b) {
+    if (s.en_name[a.term] || s.fa_covered[b.term]) return;
+    s.en_name[a.term] = 1;
+    s.fa_covered[b.term] = 1;
+    ++out.names;
+    out.en_weight += en.term_weights[a.term];
+    out.fa_weight += fa.term_weights[b.term];
+    on_name(a.term, b.term);
+  });
   out.en_numbers = !en.numbers.empty();
   out.fa_numbers = !fa.numbers.empty();
-  for (size_t a = 0, b = 0; a < en.numbers.size() && b < fa.numbers.size();) {
-    if (en.numbers[a].key < fa.numbers[b].key) {
-      ++a;
-    } else if (fa.numbers[b].key < en.numbers[a].key) {
-      ++b;
-    } else {
-      ++out.numbers;
-      on_number(en.numbers[a], fa.numbers[b]);
-      ++a;
-      ++b;
-    }
-  }
+  ForEachCommonKey(en.numbers, fa.numbers, [&](const KeyRef& a, const KeyRef& b) {
+    ++out.numbers;
+    on_number(a, b);
+  });
   return out;
 }
 
-void ResetScratch(const StatementFeatures& en) {
+// Clears what MatchPair left in the scratch for the next pair.
+void ResetScratch() {
   Scratch& s = ThreadScratch();
   for (uint32_t alt : s.touched) s.alt_mask[alt] = 0;
-  (void)en;
 }
 
 int SpeakerAgreement(const StatementFeatures& en, const StatementFeatures& fa) {
@@ -505,7 +501,7 @@ int SpeakerAgreement(const StatementFeatures& en, const StatementFeatures& fa) {
 double Aligner::LogOdds(const StatementFeatures& en, const StatementFeatures& fa, PairFeatures* features) const {
   const MatchOutcome m = MatchPair(en, fa, [](uint32_t, uint32_t) {}, [](uint32_t, uint32_t) {},
                                    [](const KeyRef&, const KeyRef&) {});
-  ResetScratch(en);
+  ResetScratch();
   PairFeatures p;
   p.coverage_en = en.content_weight > 0 ? std::min(1.0, m.en_weight / en.content_weight) : 0;
   p.coverage_fa = fa.content_weight > 0 ? std::min(1.0, m.fa_weight / fa.content_weight) : 0;
@@ -590,7 +586,7 @@ ScoredPair Aligner::Score(const StatementFeatures& en, const StatementFeatures& 
     ev.persian_term = std::string(Slice(fa.document_text, ev.persian_span));
     pair.evidence.push_back(std::move(ev));
   }
-  ResetScratch(en);
+  ResetScratch();
   if (p.speaker > 0) {
     const Statement& es = *en.statement;
     const Statement& ps = *fa.statement;

@@ -96,7 +96,7 @@ struct StatementTerm {
 // and the Persian it may be translated by.
 struct MatchUnit {
   uint32_t first = 0, last = 0;      // term indices, inclusive
-  uint32_t alternatives = 0;         // entries (at most kMaxAlternatives)
+  uint32_t alternatives = 0;         // (index of its first alternative in slot_counts << 8) | count (≤ 16)
   std::string key;                   // the lemma or phrase, for its idf
   float weight = 1;
 };

@@ -15,9 +15,10 @@
 //
 // TSV format: docs/lexicon.md. Compile() rejects malformed lines, unknown
 // parts of speech and domains, weights outside (0, 1], an English side with
-// Arabic-script letters or a Persian side without them, and duplicates (the
-// same English and Persian words and part of speech, in any file), naming
-// file and line. Entries generated from ICU's locale data (align/cldr.h) are
+// Arabic-script letters or a Persian side without them, a noun, verb,
+// adjective or name whose Persian side is only function words (door ↔ در),
+// and duplicates (the same English and Persian words and part of speech, in
+// any file), naming file and line. Entries generated from ICU's locale data (align/cldr.h) are
 // added after the files; one a file already has is skipped.
 //
 // Persian compound verbs: a light verb (کردن، شدن، ...) after other words is

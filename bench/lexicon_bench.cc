@@ -37,7 +37,10 @@ void BM_CompileFromTsv(benchmark::State& state) {
   size_t entries = 0;
   for (auto _ : state) {
     auto a = Aligner::Load(data);
-    if (!a.ok()) state.SkipWithError("embedded data does not load");
+    if (!a.ok()) {
+      state.SkipWithError("embedded data does not load");
+      break;
+    }
     entries = (*a)->lexicon().size();
   }
   state.counters["entries"] = static_cast<double>(entries);
@@ -49,7 +52,10 @@ void BM_LoadCache(benchmark::State& state) {
   size_t memory = 0;
   for (auto _ : state) {
     auto lex = Lexicon::Deserialize(bytes);
-    if (!lex.ok()) state.SkipWithError("cache does not load");
+    if (!lex.ok()) {
+      state.SkipWithError("cache does not load");
+      break;
+    }
     memory = (*lex)->MemoryBytes();
     benchmark::DoNotOptimize(lex);
   }
