@@ -1,9 +1,17 @@
 #include "align/aligner.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <cstddef>
 #include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <new>
 #include <numeric>
+#include <span>
 
 #include "absl/container/flat_hash_set.h"
 
@@ -373,6 +381,22 @@ double Aligner::Calibrate(double log_odds) const {
 
 namespace {
 
+// What the pair scorer reads of a Persian statement: views onto its
+// StatementFeatures, or onto a packed copy (PackedPersian).
+struct PersianSide {
+  std::span<const FormRef> forms;
+  std::span<const float> term_weights;
+  std::span<const KeyRef> names, numbers;
+  std::span<const std::string> speaker_skeletons;
+  float content_weight = 0;
+  uint32_t chars = 0;
+  size_t content_words = 0;
+};
+
+PersianSide ViewOf(const StatementFeatures& f) {
+  return {f.forms, f.term_weights, f.names, f.numbers, f.speaker_skeletons, f.content_weight, f.chars, f.content_words};
+}
+
 // The matching both the fast path and the evidence path share.
 struct MatchOutcome {
   double en_weight = 0, fa_weight = 0;
@@ -382,7 +406,7 @@ struct MatchOutcome {
 
 // Calls fn(a, b) for each key both sorted lists hold, pairing them in order.
 template <typename Fn>
-void ForEachCommonKey(const std::vector<KeyRef>& x, const std::vector<KeyRef>& y, Fn fn) {
+void ForEachCommonKey(std::span<const KeyRef> x, std::span<const KeyRef> y, Fn fn) {
   for (size_t a = 0, b = 0; a < x.size() && b < y.size();) {
     if (x[a].key < y[b].key) {
       ++a;
@@ -395,7 +419,7 @@ void ForEachCommonKey(const std::vector<KeyRef>& x, const std::vector<KeyRef>& y
 }
 
 template <typename OnUnit, typename OnName, typename OnNumber>
-MatchOutcome MatchPair(const StatementFeatures& en, const StatementFeatures& fa, OnUnit on_unit, OnName on_name,
+MatchOutcome MatchPair(const StatementFeatures& en, const PersianSide& fa, OnUnit on_unit, OnName on_name,
                        OnNumber on_number) {
   MatchOutcome out;
   Scratch& s = ThreadScratch();
@@ -486,7 +510,7 @@ void ResetScratch() {
   for (uint32_t alt : s.touched) s.alt_mask[alt] = 0;
 }
 
-int SpeakerAgreement(const StatementFeatures& en, const StatementFeatures& fa) {
+int SpeakerAgreement(const StatementFeatures& en, const PersianSide& fa) {
   if (en.speaker_skeletons.empty() || fa.speaker_skeletons.empty()) return 0;
   for (const auto& a : en.speaker_skeletons) {
     for (const auto& b : fa.speaker_skeletons) {
@@ -496,9 +520,7 @@ int SpeakerAgreement(const StatementFeatures& en, const StatementFeatures& fa) {
   return -1;
 }
 
-}  // namespace
-
-double Aligner::LogOdds(const StatementFeatures& en, const StatementFeatures& fa, PairFeatures* features) const {
+double PairLogOdds(const ScoreWeights& w, const StatementFeatures& en, const PersianSide& fa, PairFeatures* features) {
   const MatchOutcome m = MatchPair(en, fa, [](uint32_t, uint32_t) {}, [](uint32_t, uint32_t) {},
                                    [](const KeyRef&, const KeyRef&) {});
   ResetScratch();
@@ -510,7 +532,6 @@ double Aligner::LogOdds(const StatementFeatures& en, const StatementFeatures& fa
   p.number_conflict = m.en_numbers && m.fa_numbers && m.numbers == 0;
   p.length = std::fabs(std::log((en.content_words + 1.0) / (fa.content_words + 1.0)));
   p.speaker = SpeakerAgreement(en, fa);
-  const ScoreWeights& w = weights_;
   if (en.chars > 0 && fa.chars > 0) {
     const double d = (std::log(double(en.chars) / fa.chars) - w.char_log_mean) / w.char_log_sd;
     p.char_length = std::min(9.0, d * d);
@@ -520,6 +541,12 @@ double Aligner::LogOdds(const StatementFeatures& en, const StatementFeatures& fa
          w.per_name * std::min(p.names, kMaxCountedNames) + w.per_number * std::min(p.numbers, kMaxCountedNumbers) +
          (p.number_conflict ? w.number_conflict : 0) + w.length * p.length + w.char_length * p.char_length +
          w.speaker * p.speaker;
+}
+
+}  // namespace
+
+double Aligner::LogOdds(const StatementFeatures& en, const StatementFeatures& fa, PairFeatures* features) const {
+  return PairLogOdds(weights_, en, ViewOf(fa), features);
 }
 
 ScoredPair Aligner::Score(const StatementFeatures& en, const StatementFeatures& fa) const {
@@ -545,7 +572,7 @@ ScoredPair Aligner::Score(const StatementFeatures& en, const StatementFeatures& 
   std::vector<std::pair<uint32_t, uint32_t>> units;   // (unit, alternative)
   int names = 0, numbers = 0;
   MatchPair(
-      en, fa, [&](uint32_t u, uint32_t a) { units.emplace_back(u, a); },
+      en, ViewOf(fa), [&](uint32_t u, uint32_t a) { units.emplace_back(u, a); },
       [&](uint32_t et, uint32_t ft) {
         const StatementTerm& t = en.terms[et];
         const StatementTerm& v = fa.terms[ft];
@@ -600,6 +627,43 @@ ScoredPair Aligner::Score(const StatementFeatures& en, const StatementFeatures& 
 
 namespace {
 
+// The k largest values seen, kept in decreasing order, for many keys in
+// one array: no allocation per key.
+class TopK {
+ public:
+  TopK(size_t keys, int k) : k_(std::max(k, 0)), values_(keys * k_), counts_(keys, 0) {}
+
+  void Add(size_t key, double v) {
+    if (k_ == 0) return;
+    double* top = values_.data() + key * k_;
+    int n = counts_[key];
+    if (n == k_) {
+      if (v <= top[k_ - 1]) return;
+      --n;
+    }
+    int at = n;
+    while (at > 0 && top[at - 1] < v) {
+      top[at] = top[at - 1];
+      --at;
+    }
+    top[at] = v;
+    counts_[key] = n + 1;
+  }
+
+  // The mean of key's values (0 if none), summed largest first.
+  double Mean(size_t key) const {
+    const int n = counts_[key];
+    if (n == 0) return 0;
+    const double* top = values_.data() + key * k_;
+    return std::accumulate(top, top + n, 0.0) / n;
+  }
+
+ private:
+  int k_;
+  std::vector<double> values_;
+  std::vector<int> counts_;
+};
+
 // Mean of the k largest values.
 double TopMean(std::vector<double>& v, int k) {
   if (v.empty() || k <= 0) return 0;
@@ -608,23 +672,53 @@ double TopMean(std::vector<double>& v, int k) {
   return std::accumulate(v.begin(), v.begin() + n, 0.0) / n;
 }
 
-// Ids of the rarest forms (by postings length) of a statement.
-template <typename Refs, typename Index>
-std::vector<uint32_t> RarestForms(const Refs& refs, const Index& index, size_t k) {
-  std::vector<uint32_t> forms;
-  for (const auto& r : refs) {
-    if (forms.empty() || forms.back() != r.form) forms.push_back(r.form);
+// Statements by form id: one count pass, one fill pass, all postings in one
+// array (a form's statements in increasing order, each once).
+class PostingsIndex {
+ public:
+  template <typename Refs>
+  PostingsIndex(const std::vector<StatementFeatures>& side, Refs StatementFeatures::*refs, size_t forms)
+      : offsets_(forms + 1, 0) {
+    auto each = [&](auto fn) {
+      for (uint32_t s = 0; s < side.size(); ++s) {
+        const auto& list = side[s].*refs;
+        for (size_t k = 0; k < list.size(); ++k) {
+          // Refs are sorted by form: a statement's repeats are adjacent.
+          if ((k == 0 || list[k].form != list[k - 1].form) && list[k].form < forms) fn(list[k].form, s);
+        }
+      }
+    };
+    each([&](uint32_t f, uint32_t) { ++offsets_[f + 1]; });
+    std::partial_sum(offsets_.begin(), offsets_.end(), offsets_.begin());
+    postings_.resize(offsets_.back());
+    std::vector<uint32_t> next(offsets_.begin(), offsets_.end() - 1);
+    each([&](uint32_t f, uint32_t s) { postings_[next[f]++] = s; });
   }
+
+  std::span<const uint32_t> operator[](uint32_t form) const {
+    if (form + 1 >= offsets_.size()) return {};
+    return {postings_.data() + offsets_[form], offsets_[form + 1] - offsets_[form]};
+  }
+
+ private:
+  std::vector<uint32_t> offsets_;
+  std::vector<uint32_t> postings_;
+};
+
+// Ids of the rarest forms (by postings length) of a statement.
+template <typename Refs>
+std::vector<uint32_t> RarestForms(const Refs& refs, const PostingsIndex& index, size_t k) {
   std::vector<std::pair<size_t, uint32_t>> by_df;   // (postings, form)
-  for (uint32_t f : forms) {
-    auto it = index.find(f);
-    if (it != index.end()) by_df.emplace_back(it->second.size(), f);
+  for (size_t r = 0; r < refs.size(); ++r) {
+    if (r > 0 && refs[r].form == refs[r - 1].form) continue;
+    const size_t df = index[refs[r].form].size();
+    if (df > 0) by_df.emplace_back(df, refs[r].form);
   }
   std::sort(by_df.begin(), by_df.end());
   // The k rarest, within a budget of postings; a form in more than
   // kMaxPostings statements only as the first, so that the work per
   // statement stays bounded however large the corpus.
-  forms.clear();
+  std::vector<uint32_t> forms;
   size_t postings = 0;
   for (const auto& [df, f] : by_df) {
     if (forms.size() >= k || (!forms.empty() && (df > kMaxPostings || postings + df > kPostingsBudget))) break;
@@ -633,6 +727,71 @@ std::vector<uint32_t> RarestForms(const Refs& refs, const Index& index, size_t k
   }
   return forms;
 }
+
+// The Persian side as the retrieval scorer reads it, packed: each
+// statement's PersianSide followed by its forms, weights, names and
+// numbers, all statements in one buffer on huge pages where the kernel
+// allows. Past a few thousand statements the features no longer fit in a
+// core's cache; one sequential block per statement, fetched ahead of use,
+// keeps the per-pair cost from growing with the corpus.
+class PackedPersian {
+ public:
+  explicit PackedPersian(const std::vector<StatementFeatures>& side) : offsets_(side.size() + 1, 0) {
+    auto round = [](size_t n) { return (n + 63) & ~size_t{63}; };
+    auto bytes = [&](const StatementFeatures& f) {
+      return round(sizeof(PersianSide) + f.forms.size() * sizeof(FormRef) + f.term_weights.size() * sizeof(float) +
+                   alignof(KeyRef) + (f.names.size() + f.numbers.size()) * sizeof(KeyRef));
+    };
+    for (size_t j = 0; j < side.size(); ++j) offsets_[j + 1] = offsets_[j] + bytes(side[j]);
+    size_ = std::max<size_t>(64, round(offsets_.back()));
+    constexpr size_t kHuge = size_t{2} << 20;
+    const bool huge = size_ >= kHuge;
+    if (huge) size_ = (size_ + kHuge - 1) / kHuge * kHuge;
+    buffer_.reset(static_cast<char*>(std::aligned_alloc(huge ? kHuge : 64, size_)));
+#ifdef MADV_HUGEPAGE
+    if (huge && buffer_ != nullptr) madvise(buffer_.get(), size_, MADV_HUGEPAGE);
+#endif
+    if (buffer_ == nullptr) throw std::bad_alloc();
+    for (size_t j = 0; j < side.size(); ++j) {
+      const StatementFeatures& f = side[j];
+      char* at = buffer_.get() + offsets_[j];
+      PersianSide* view = new (at) PersianSide(ViewOf(f));
+      at += sizeof(PersianSide);
+      view->forms = {Copy(f.forms, &at), f.forms.size()};
+      view->term_weights = {Copy(f.term_weights, &at), f.term_weights.size()};
+      at = reinterpret_cast<char*>((reinterpret_cast<uintptr_t>(at) + alignof(KeyRef) - 1) & ~(alignof(KeyRef) - 1));
+      view->names = {Copy(f.names, &at), f.names.size()};
+      view->numbers = {Copy(f.numbers, &at), f.numbers.size()};
+    }
+  }
+
+  const PersianSide& operator[](size_t j) const {
+    return *std::launder(reinterpret_cast<const PersianSide*>(buffer_.get() + offsets_[j]));
+  }
+
+  // Asks for statement j's block (at most 24 cache lines) ahead of use.
+  void Prefetch(size_t j) const {
+    const char* at = buffer_.get() + offsets_[j];
+    const size_t n = std::min<size_t>(offsets_[j + 1] - offsets_[j], 24 * 64);
+    for (size_t off = 0; off < n; off += 64) __builtin_prefetch(at + off);
+  }
+
+ private:
+  template <typename T>
+  static const T* Copy(const std::vector<T>& v, char** at) {
+    T* out = reinterpret_cast<T*>(*at);
+    if (!v.empty()) std::memcpy(out, v.data(), v.size() * sizeof(T));
+    *at += v.size() * sizeof(T);
+    return out;
+  }
+
+  struct Free {
+    void operator()(char* p) const { std::free(p); }
+  };
+  std::vector<size_t> offsets_;
+  size_t size_ = 0;
+  std::unique_ptr<char, Free> buffer_;
+};
 
 template <typename Index>
 void Dedupe(Index* index) {
@@ -644,25 +803,27 @@ void Dedupe(Index* index) {
 Retrieval Aligner::Retrieve(const std::vector<StatementFeatures>& english,
                             const std::vector<StatementFeatures>& persian) const {
   Retrieval out;
+  using Clock = std::chrono::steady_clock;
+  auto since = [](Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); };
+  Clock::time_point phase = Clock::now();
   out.best_persian.assign(english.size(), -1);
   out.best_english.assign(persian.size(), -1);
   // Inverted indexes: form → statements on each side; names and numbers by key.
-  absl::flat_hash_map<uint32_t, std::vector<uint32_t>> fa_by_form, en_by_form;
+  const PostingsIndex fa_by_form(persian, &StatementFeatures::forms, lexicon_->word_count());
+  const PostingsIndex en_by_form(english, &StatementFeatures::concepts, lexicon_->word_count());
   absl::flat_hash_map<uint64_t, std::vector<uint32_t>> fa_by_key, en_by_key;
   for (uint32_t j = 0; j < persian.size(); ++j) {
-    for (const FormRef& r : persian[j].forms) fa_by_form[r.form].push_back(j);
     for (const KeyRef& k : persian[j].names) fa_by_key[k.key].push_back(j);
     for (const KeyRef& k : persian[j].numbers) fa_by_key[k.key].push_back(j);
   }
   for (uint32_t i = 0; i < english.size(); ++i) {
-    for (const ConceptRef& c : english[i].concepts) en_by_form[c.form].push_back(i);
     for (const KeyRef& k : english[i].names) en_by_key[k.key].push_back(i);
     for (const KeyRef& k : english[i].numbers) en_by_key[k.key].push_back(i);
   }
-  Dedupe(&fa_by_form);
-  Dedupe(&en_by_form);
   Dedupe(&fa_by_key);
   Dedupe(&en_by_key);
+  out.index_ms = since(phase);
+  phase = Clock::now();
   // Candidates: for each statement, the statements of the other side that
   // share the most idf mass among its rarest forms, names and numbers (the
   // top kCandidates each way), never all pairs.
@@ -688,14 +849,14 @@ Retrieval Aligner::Retrieve(const std::vector<StatementFeatures>& english,
                     const std::vector<KeyRef>& numbers, const auto& by_key, double n, size_t size,
                     std::vector<std::pair<uint32_t, float>>* out) {
     acc.resize(size, 0);
-    auto add = [&](const std::vector<uint32_t>& list) {
+    auto add = [&](std::span<const uint32_t> list) {
       const float w = static_cast<float>(std::log(n / list.size()));
       for (uint32_t x : list) {
         if (acc[x] == 0) touched.push_back(x);
         acc[x] += w + 1e-3f;
       }
     };
-    for (uint32_t f : RarestForms(refs, by_form, kRarestForms)) add(by_form.find(f)->second);
+    for (uint32_t f : RarestForms(refs, by_form, kRarestForms)) add(by_form[f]);
     for (const auto* keys : {&names, &numbers}) {
       for (const KeyRef& k : *keys) {
         auto it = by_key.find(k.key);
@@ -714,9 +875,12 @@ Retrieval Aligner::Retrieve(const std::vector<StatementFeatures>& english,
     gather(persian[j].forms, en_by_form, persian[j].names, persian[j].numbers, en_by_key, n_en, english.size(), &from);
     for (const auto& [i, mass] : from) candidates[i].emplace_back(j, mass);
   }
+  out.candidates_ms = since(phase);
+  phase = Clock::now();
   // Score every candidate once.
+  const PackedPersian packed(persian);
   std::vector<std::vector<std::pair<uint32_t, double>>> scored(english.size());
-  std::vector<std::vector<double>> by_persian(persian.size());
+  TopK by_persian(persian.size(), weights_.margin_k);
   for (uint32_t i = 0; i < english.size(); ++i) {
     // Both directions' candidates, merged (mass summed), at most kCandidates.
     std::vector<std::pair<uint32_t, float>>& c = candidates[i];
@@ -733,16 +897,20 @@ Retrieval Aligner::Retrieve(const std::vector<StatementFeatures>& english,
       std::sort(c.begin(), c.end());  // in statement order: the scorer reads memory in order
     }
     scored[i].reserve(c.size());
-    for (const auto& [j, mass] : c) {
-      const double z = LogOdds(english[i], persian[j]);
+    for (size_t k = 0; k < c.size(); ++k) {
+      if (k + 4 < c.size()) packed.Prefetch(c[k + 4].first);
+      const uint32_t j = c[k].first;
+      const double z = PairLogOdds(weights_, english[i], packed[j], nullptr);
       scored[i].emplace_back(j, z);
-      by_persian[j].push_back(z);
+      by_persian.Add(j, z);
     }
     out.candidate_pairs += c.size();
   }
+  out.scoring_ms = since(phase);
+  phase = Clock::now();
   // Margin: a pair's score against the mean of each side's k best competitors.
   std::vector<double> r_en(english.size()), r_fa(persian.size()), tmp;
-  for (uint32_t j = 0; j < persian.size(); ++j) r_fa[j] = TopMean(by_persian[j], weights_.margin_k);
+  for (uint32_t j = 0; j < persian.size(); ++j) r_fa[j] = by_persian.Mean(j);
   for (uint32_t i = 0; i < english.size(); ++i) {
     tmp.clear();
     for (const auto& [j, z] : scored[i]) tmp.push_back(z);
@@ -763,6 +931,7 @@ Retrieval Aligner::Retrieve(const std::vector<StatementFeatures>& english,
       }
     }
   }
+  out.margin_ms = since(phase);
   return out;
 }
 

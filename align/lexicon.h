@@ -121,6 +121,7 @@ class Lexicon {
   std::span<const uint32_t> forms(const LexiconSlot& s) const { return {slot_forms_.data() + s.begin, s.size}; }
   std::string_view word(uint32_t id) const { return Pool(words_[id].first, words_[id].second); }
   uint32_t FindWord(std::string_view w) const;
+  size_t word_count() const { return words_.size(); }   // word ids are below this
   const std::vector<std::string>& sources() const { return sources_; }
   const std::vector<std::string>& domains() const { return domains_; }
 
