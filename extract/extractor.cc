@@ -1,15 +1,15 @@
 #include "extract/extractor.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
 #include <cstdlib>
+#include <optional>
 
-#include "base/strings.h"
 #include "base/status_macros.h"
+#include "base/strings.h"
 #include "base/tsv.h"
-#include "base/utf8.h"
 #include "normalize/normalizer.h"
-#include "normalize/sentences.h"
-#include "normalize/unicode.h"
 #include "qm_data.h"
 
 namespace quotematch {
@@ -17,75 +17,57 @@ namespace {
 
 // Content shorter than this many words is a title or a scare quote.
 constexpr int kMinStatementWords = 3;
+// How far (in tokens) an attribution may be from its quote.
+constexpr uint32_t kAttributionReach = 12;
+// Longest speaker phrase, in tokens.
+constexpr uint32_t kMaxSpeakerTokens = 14;
 
-struct QuoteMarks {
-  char32_t open;
-  char32_t close;
-};
-constexpr QuoteMarks kQuoteMarks[] = {
-    {U'\u201C', U'\u201D'},  // “ ”
-    {U'\u00AB', U'\u00BB'},  // « »
-    {U'"', U'"'},
-};
+// Quote marks, from the original bytes of a punctuation token.
+enum class Mark : uint8_t { kNone, kOpen, kClose, kEither, kOpenGuillemet, kCloseGuillemet };
 
-// A quoted region of the display text: marks included in [open, close_end),
-// content in [content_begin, content_end).
-struct Quote {
-  uint32_t open, content_begin, content_end, close_end;
+struct TokRange {
+  uint32_t first = 0, last = 0;   // [first, last)
+  bool empty() const { return last <= first; }
 };
 
-// Finds balanced quotes in `display`. An opening mark whose closing mark does
-// not occur before the end of its paragraph is skipped.
-std::vector<Quote> FindQuotes(std::string_view display) {
-  std::vector<Quote> quotes;
-  size_t i = 0;
-  while (i < display.size()) {
-    size_t at = i;
-    char32_t c = DecodeUtf8(display, &i);
-    const QuoteMarks* marks = nullptr;
-    for (const auto& m : kQuoteMarks) {
-      if (m.open == c) marks = &m;
-    }
-    if (marks == nullptr) continue;
-    size_t j = i;
-    bool closed = false;
-    while (j < display.size()) {
-      size_t mark_at = j;
-      char32_t d = DecodeUtf8(display, &j);
-      if (d == '\n') break;
-      if (d == marks->close) {
-        quotes.push_back(Quote{static_cast<uint32_t>(at), static_cast<uint32_t>(i),
-                               static_cast<uint32_t>(mark_at), static_cast<uint32_t>(j)});
-        closed = true;
-        break;
-      }
-    }
-    if (closed) i = quotes.back().close_end;
-  }
-  return quotes;
+using WordClass = Extractor::WordClass;
+
+// Words that, capitalized at the start of a sentence, open it without
+// being part of a speaker's name ("But Malik said").
+bool IsSentenceOpener(std::string_view key) {
+  static const absl::flat_hash_set<std::string_view> kOpeners = {
+      "but", "and", "yet", "still", "meanwhile", "however", "now", "today", "yesterday", "so", "then", "also",
+      "separately", "later", "earlier", "instead", "there", "here", "in", "on", "at", "when", "while", "as", "if"};
+  return kOpeners.contains(key);
 }
 
-// Shrinks `s` (a range of `text`) past leading and trailing whitespace.
-Span TrimSpace(std::string_view text, Span s) {
-  while (s.begin < s.end && (text[s.begin] == ' ' || text[s.begin] == '\n')) ++s.begin;
-  while (s.end > s.begin && (text[s.end - 1] == ' ' || text[s.end - 1] == '\n')) --s.end;
-  return s;
+// Nouns of the prepositional phrases that sit between a verb and its speech
+// ("said in a statement", "told reporters at a news conference").
+bool IsSettingNoun(std::string_view key) {
+  static const absl::flat_hash_set<std::string_view> kNouns = {
+      "statement", "statements", "interview", "post", "posts", "letter", "conference", "news", "briefing",
+      "speech", "address", "message", "meeting", "session", "sidelines", "video", "broadcast", "televised",
+      "television", "radio", "press", "social", "media", "platform", "website", "account", "remarks",
+      "comments", "call", "phone", "telephone", "event", "ceremony", "rally", "summit", "visit", "report",
+      "reporters", "journalists", "newspaper", "paper", "state", "local", "national", "weekly", "daily",
+      "morning", "evening", "afternoon", "night", "week", "month", "year", "day", "capital", "city",
+      "written", "joint", "brief", "short", "late", "early", "separate", "parliament", "hearing"};
+  return kNouns.contains(key);
 }
 
-// Also drops a trailing comma ("...continue," he said): English puts the
-// comma of the attribution inside the quote marks; it is not content.
-Span TrimContent(std::string_view text, Span s) {
-  s = TrimSpace(text, s);
-  if (s.end > s.begin && text[s.end - 1] == ',') --s.end;
-  else if (s.size() >= 2 && text.substr(s.end - 2, 2) == "\xD8\x8C") s.end -= 2;  // ،
-  return TrimSpace(text, s);
+bool IsPreposition(std::string_view key) {
+  static const absl::flat_hash_set<std::string_view> kPrepositions = {
+      "in", "on", "at", "during", "after", "before", "from", "via", "through", "over", "late", "earlier", "to"};
+  return kPrepositions.contains(key);
 }
+
+bool IsSentenceEnd(std::string_view key) { return key == "." || key == "!" || key == "?" || key == "…"; }
 
 std::string CollapseSpaces(std::string_view s) {
   std::string out;
   bool space = false;
   for (char c : s) {
-    if (c == ' ' || c == '\n' || c == '\t') {
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
       space = !out.empty();
       continue;
     }
@@ -96,349 +78,1226 @@ std::string CollapseSpaces(std::string_view s) {
   return out;
 }
 
-bool IsWord(const Token& t) { return t.kind == TokenKind::kWord; }
-
 }  // namespace
 
-// One extraction over one document: holds the per-document state (token
-// flags, the last named speaker) so that Extractor itself stays immutable.
+// One extraction over one document: the per-document state (token
+// classes, quotes, sentences, the last speakers) lives here so that
+// Extractor itself stays immutable.
 class ExtractRun {
  public:
   ExtractRun(const Extractor& x, const Document& doc, const NormalizedText& text)
-      : x_(x), doc_(doc), text_(text), persian_(text.language == Language::kPersian) {}
+      : x_(x), doc_(doc), text_(text), toks_(text.tokens), persian_(text.language == Language::kPersian) {}
 
   std::vector<Statement> Run() {
-    const std::string& display = text_.display;
-    std::vector<Span> sentences = SplitSentences(display, text_.language);
-    std::vector<Quote> quotes = FindQuotes(display);
-    const auto& tokens = text_.tokens;
-    in_quote_.assign(tokens.size(), false);
-    for (const Quote& q : quotes) {
-      Span orig = text_.DisplayToOriginal({q.open, q.close_end});
-      auto [first, last] = TokensWithin(orig);
-      for (size_t k = first; k < last; ++k) in_quote_[k] = true;
-    }
+    if (toks_.empty()) return {};
+    Classify();
+    FindQuotes();
+    MarkCues();
+    FindDirect();
+    FindColonAndReported();
+    FindClauses();
+    FindAccordingTo();
+    return Emit();
+  }
 
-    struct Found {
-      Span content_display;
-      Span frame_display;
-      StatementKind kind;
-      std::optional<size_t> forced_cue;  // colon speech: the cue before the colon
+ private:
+  // A statement before its speaker is resolved.
+  struct Found {
+    StatementKind kind = StatementKind::kDirect;
+    std::vector<TokRange> parts;
+    std::vector<int> fragments;      // quote regions inside the content
+    std::optional<TokRange> cue;
+    TokRange speaker;                // empty: none
+    bool inherit = false;            // no attribution: the previous speaker goes on
+    TokRange frame;                  // tokens of the enclosing sentences
+    double confidence = 0.9;
+  };
+  struct Region {
+    uint32_t open = 0, close = 0;    // mark tokens
+    std::vector<TokRange> parts;     // content between marks, per paragraph
+    bool statement = false;
+    bool merged = false;             // taken into an earlier region (interrupted quote)
+    uint32_t close_interrupted = 0;  // the last close mark of an interrupted quote, else 0
+  };
+
+  const Token& T(uint32_t k) const { return toks_[k]; }
+  const std::string& Key(uint32_t k) const { return toks_[k].key; }
+  bool IsWordTok(uint32_t k) const {
+    return toks_[k].kind == TokenKind::kWord || toks_[k].kind == TokenKind::kNumber;
+  }
+  bool Cap(uint32_t k) const { return toks_[k].kind == TokenKind::kWord && toks_[k].capitalized; }
+  uint32_t N() const { return static_cast<uint32_t>(toks_.size()); }
+  std::string_view Orig(uint32_t k) const {
+    return std::string_view(doc_.text).substr(toks_[k].original.begin, toks_[k].original.size());
+  }
+  WordClass Class(uint32_t k) const {
+    const auto& m = persian_ ? x_.titles_fa_ : x_.titles_en_;
+    auto it = m.find(Key(k));
+    if (it == m.end() && !persian_ && Key(k).size() > 2 && Key(k).ends_with("'s")) {
+      it = m.find(Key(k).substr(0, Key(k).size() - 2));
+    }
+    return it == m.end() ? WordClass::kNone : it->second;
+  }
+  bool IsPronoun(uint32_t k) const { return (persian_ ? x_.pronouns_fa_ : x_.pronouns_en_).contains(Key(k)); }
+  bool Comma(uint32_t k) const { return Key(k) == ","; }
+  bool SameSentence(uint32_t a, uint32_t b) const { return sent_[a] == sent_[b]; }
+
+  // Paragraphs (a newline between tokens), quote marks and sentences.
+  void Classify() {
+    const uint32_t n = N();
+    para_.assign(n, 0);
+    mark_.assign(n, Mark::kNone);
+    sent_.assign(n, 0);
+    uint32_t p = 0;
+    for (uint32_t k = 0; k < n; ++k) {
+      if (k > 0) {
+        const uint32_t from = T(k - 1).original.end, to = T(k).original.begin;
+        if (to > from && std::string_view(doc_.text).substr(from, to - from).find('\n') != std::string_view::npos) ++p;
+      }
+      para_[k] = p;
+      if (T(k).kind != TokenKind::kPunctuation && T(k).kind != TokenKind::kSymbol) continue;
+      const std::string_view o = Orig(k);
+      if (o == "\xE2\x80\x9C" || o == "\xE2\x80\x9E") mark_[k] = Mark::kOpen;          // “ „
+      else if (o == "\xE2\x80\x9D") mark_[k] = Mark::kClose;                           // ”
+      else if (o == "\"") mark_[k] = Mark::kEither;
+      else if (o == "\xC2\xAB") mark_[k] = Mark::kOpenGuillemet;                       // «
+      else if (o == "\xC2\xBB") mark_[k] = Mark::kCloseGuillemet;                      // »
+      else if ((o == "`" || o == "'") && k + 1 < n && Orig(k + 1) == o &&
+               T(k + 1).original.begin == T(k).original.end) {
+        mark_[k] = o == "`" ? Mark::kOpen : Mark::kClose;                               // `` ''
+        ++k;
+        para_[k] = p;
+      }
+    }
+    // Sentences: a full stop, ! or ? ends one (with the closing marks after
+    // it), unless it follows an abbreviation or an initial; a paragraph
+    // always does.
+    uint32_t s = 0;
+    for (uint32_t k = 0; k < n; ++k) {
+      if (k > 0 && para_[k] != para_[k - 1]) ++s;
+      sent_[k] = s;
+      if (!IsSentenceEnd(Key(k))) continue;
+      if (Key(k) == "." && k > 0 && T(k - 1).kind == TokenKind::kWord &&
+          T(k - 1).original.end == T(k).original.begin) {
+        const std::string& w = Key(k - 1);
+        if (!persian_ && (x_.abbreviations_en_.contains(w) || (w.size() == 1 && Cap(k - 1)))) continue;
+      }
+      uint32_t j = k + 1;
+      while (j < n && para_[j] == para_[k] &&
+             (mark_[j] == Mark::kClose || mark_[j] == Mark::kCloseGuillemet || Key(j) == ")" ||
+              (mark_[j] == Mark::kEither && (j + 1 >= n || para_[j + 1] != para_[k] ||
+                                             T(j + 1).original.begin > T(j).original.end)))) {
+        sent_[j] = s;
+        ++j;
+      }
+      if (j < n && para_[j] == para_[k] && !persian_ && T(j).kind == TokenKind::kWord && !Cap(j)) {
+        k = j - 1;   // "U.S. officials", "p.m. on": not an end
+        continue;
+      }
+      k = j - 1;
+      ++s;
+    }
+    // Paragraph ends (token index one past each paragraph's last token).
+    para_end_.assign(n, n);
+    for (uint32_t k = n; k-- > 0;) {
+      para_end_[k] = (k + 1 < n && para_[k + 1] == para_[k]) ? para_end_[k + 1] : k + 1;
+    }
+    sent_first_.assign(n, 0);
+    sent_end_.assign(n, n);
+    for (uint32_t k = 0; k < n; ++k) sent_first_[k] = (k > 0 && sent_[k - 1] == sent_[k]) ? sent_first_[k - 1] : k;
+    for (uint32_t k = n; k-- > 0;) sent_end_[k] = (k + 1 < n && sent_[k + 1] == sent_[k]) ? sent_end_[k + 1] : k + 1;
+  }
+
+  bool Opens(Mark m) const { return m == Mark::kOpen || m == Mark::kEither || m == Mark::kOpenGuillemet; }
+  bool Closes(Mark open, Mark m) const {
+    if (open == Mark::kOpenGuillemet) return m == Mark::kCloseGuillemet;
+    return m == Mark::kClose || m == Mark::kEither;
+  }
+
+  // Balanced quotes within a paragraph; a quote left open at a paragraph's
+  // end continues when the next paragraph opens with the same mark, and is
+  // otherwise a stray mark, skipped.
+  void FindQuotes() {
+    const uint32_t n = N();
+    region_of_.assign(n, -1);
+    std::vector<bool> stray(n, false);
+    uint32_t k = 0;
+    while (k < n) {
+      if (stray[k] || !Opens(mark_[k])) {
+        ++k;
+        continue;
+      }
+      Region r;
+      r.open = k;
+      const Mark family = mark_[k] == Mark::kOpenGuillemet ? Mark::kOpenGuillemet : Mark::kOpen;
+      uint32_t part_begin = k + 1;
+      uint32_t j = k + 1;
+      bool closed = false, failed = false;
+      while (!closed && !failed) {
+        if (j >= n || para_[j] != para_[part_begin == j ? (j > 0 ? j - 1 : 0) : part_begin]) {
+          // The paragraph (or the text) ended with the quote open.
+          const uint32_t end = j;
+          if (j < n && ((family == Mark::kOpen && (mark_[j] == Mark::kOpen || mark_[j] == Mark::kEither)) ||
+                        (family == Mark::kOpenGuillemet && mark_[j] == Mark::kOpenGuillemet))) {
+            r.parts.push_back({part_begin, end});
+            part_begin = j + 1;
+            j = j + 1;
+            continue;
+          }
+          failed = true;
+          break;
+        }
+        if (Closes(family == Mark::kOpenGuillemet ? Mark::kOpenGuillemet : Mark::kOpen, mark_[j])) {
+          if (family == Mark::kOpen && mark_[j] == Mark::kEither && mark_[k] == Mark::kOpen &&
+              j + 1 < n && false) {
+          }
+          r.parts.push_back({part_begin, j});
+          r.close = j;
+          closed = true;
+          break;
+        }
+        if (family == Mark::kOpen && mark_[j] == Mark::kOpen && mark_[r.open] != Mark::kEither) {
+          failed = true;   // a second opening curly mark: the first never closed
+          break;
+        }
+        ++j;
+      }
+      if (failed) {
+        stray[k] = true;
+        ++k;
+        continue;
+      }
+      const int id = static_cast<int>(regions_.size());
+      for (uint32_t m = r.open; m <= r.close; ++m) region_of_[m] = id;
+      regions_.push_back(std::move(r));
+      k = regions_.back().close + 1;
+    }
+  }
+
+  bool InQuote(uint32_t k) const { return region_of_[k] >= 0; }
+
+  size_t Words(TokRange r) const {
+    size_t w = 0;
+    for (uint32_t k = r.first; k < r.last; ++k) w += IsWordTok(k);
+    return w;
+  }
+  size_t Words(const std::vector<TokRange>& parts) const {
+    size_t w = 0;
+    for (const TokRange& p : parts) w += Words(p);
+    return w;
+  }
+
+  const std::vector<Extractor::Cue>& Cues() const { return persian_ ? x_.cues_fa_ : x_.cues_en_; }
+
+  // cue_len_[k]: tokens of the longest cue starting at k (outside quotes).
+  void MarkCues() {
+    const uint32_t n = N();
+    cue_len_.assign(n, 0);
+    cue_of_.assign(n, nullptr);
+    phrase_len_.assign(n, 0);
+    phrase_of_.assign(n, nullptr);
+    for (uint32_t k = 0; k < n; ++k) {
+      if (InQuote(k) || T(k).kind != TokenKind::kWord) continue;
+      for (const auto& cue : Cues()) {
+        const size_t len = cue.tokens.size();
+        if (k + len > n) continue;
+        bool ok = true;
+        for (size_t i = 0; i < len && ok; ++i) ok = Key(k + i) == cue.tokens[i] && !InQuote(k + i);
+        if (ok) {
+          cue_len_[k] = static_cast<uint32_t>(len);
+          cue_of_[k] = &cue;
+          break;   // longest first
+        }
+      }
+      for (const auto& ph : persian_ ? x_.phrases_fa_ : x_.phrases_en_) {
+        const size_t len = ph.tokens.size();
+        if (k + len > n) continue;
+        bool ok = true;
+        for (size_t i = 0; i < len && ok; ++i) ok = Key(k + i) == ph.tokens[i] && !InQuote(k + i);
+        if (ok) {
+          phrase_len_[k] = static_cast<uint32_t>(len);
+          phrase_of_[k] = &ph;
+          break;
+        }
+      }
+    }
+    used_cue_.assign(n, false);
+  }
+
+  bool IsCue(uint32_t k) const { return k < N() && cue_len_[k] > 0; }
+  TokRange CueAt(uint32_t k) const { return {k, k + cue_len_[k]}; }
+
+  // The last token of a cue that ends right before `k` (skipping adverbs), or nullopt.
+  std::optional<uint32_t> CueEndingBefore(uint32_t k, uint32_t limit) const {
+    for (uint32_t j = k; j > limit && k - j < 4;) {
+      --j;
+      for (uint32_t c = j + 1; c-- > 0 && j - c < 4;) {
+        if (IsCue(c) && c + cue_len_[c] == j + 1) return c;
+        if (c == 0) break;
+      }
+      if (!x_.speaker_skip_en_.contains(Key(j)) && !Comma(j)) break;
+    }
+    return std::nullopt;
+  }
+
+  TokRange Frame(uint32_t first, uint32_t last) const { return {sent_first_[first], sent_end_[last > first ? last - 1 : first]}; }
+
+  // Direct quotes: which regions are statements, how interrupted quotes
+  // join, and their attribution.
+  void FindDirect() {
+    for (size_t i = 0; i < regions_.size(); ++i) {
+      Region& r = regions_[i];
+      if (r.merged) continue;
+      // An interrupted quote: "A," he said, "B."
+      while (true) {
+        const size_t next = &r - regions_.data() + 1;
+        if (next >= regions_.size()) break;
+        Region& b = regions_[next];
+        if (b.merged || para_[b.open] != para_[r.close] || b.open - r.close > kAttributionReach) break;
+        const TokRange between{r.close + 1, b.open};
+        if (between.empty() || !(Comma(b.open - 1) || Key(b.open - 1) == ":")) break;
+        const TokRange& last_part = r.parts.back();
+        const bool comma_inside = !last_part.empty() && Comma(last_part.last - 1);
+        bool has_cue = false;
+        for (uint32_t k = between.first; k < between.last; ++k) has_cue |= IsCue(k);
+        if (!has_cue || !comma_inside) break;
+        r.parts.insert(r.parts.end(), b.parts.begin(), b.parts.end());
+        b.merged = true;
+        r.close_interrupted = b.close;
+        break;
+      }
+      const uint32_t close = r.close_interrupted ? r.close_interrupted : r.close;
+      const uint32_t prev = r.open;   // token before the open mark
+      bool starts = prev == 0 || para_[prev - 1] != para_[r.open] || sent_[prev - 1] != sent_[r.open] ||
+                    Key(prev - 1) == ":" || Key(prev - 1) == "-" || IsSentenceEnd(Key(prev - 1));
+      if (!starts && prev > 0) {
+        // "X said, “...”" / "X said “...”": a cue right before.
+        uint32_t j = prev - 1;
+        if (Comma(j) && j > 0) --j;
+        for (uint32_t c = j + 1; c-- > 0 && j - c < 3;) {
+          if (IsCue(c) && c + cue_len_[c] == j + 1) starts = true;
+          if (c == 0) break;
+        }
+      }
+      if (!starts && r.parts.size() > 1) starts = true;
+      if (Words(r.parts) < kMinStatementWords || !starts) continue;
+      r.statement = true;
+      Found f;
+      f.kind = StatementKind::kDirect;
+      f.parts = r.parts;
+      for (auto& p : f.parts) p = TrimDirect(p);
+      f.frame = Frame(r.open, close + 1);
+      AttributeDirect(r, close, &f);
+      found_.push_back(std::move(f));
+    }
+  }
+
+  TokRange TrimDirect(TokRange p) const {
+    while (!p.empty() && (Comma(p.last - 1))) --p.last;
+    return p;
+  }
+  TokRange TrimReported(TokRange p) const {
+    while (!p.empty() && T(p.last - 1).kind == TokenKind::kPunctuation && mark_[p.last - 1] == Mark::kNone &&
+           Key(p.last - 1) != ")" && Key(p.last - 1) != "?" && Key(p.last - 1) != "!") {
+      --p.last;
+    }
+    while (!p.empty() && (Comma(p.first) || Key(p.first) == ":" || Key(p.first) == "-")) ++p.first;
+    return p;
+  }
+
+  void AttributeDirect(const Region& r, uint32_t close, Found* f) {
+    const uint32_t n = N();
+    // 1. Before the open mark, in its sentence: "X said: “...”".
+    if (r.open > 0) {
+      uint32_t j = r.open;
+      if (j > 0 && (Key(j - 1) == ":" || Comma(j - 1))) --j;
+      const uint32_t floor = sent_first_[r.open];
+      for (uint32_t c = j; c-- > floor && j - c <= kAttributionReach;) {
+        if (InQuote(c)) break;
+        if (IsCue(c) && c + cue_len_[c] >= j - 2 && c + cue_len_[c] <= j) {
+          Attach(c, f, r.open);
+          return;
+        }
+        if (c == 0) break;
+      }
+    }
+    // 2. After the close mark: "“...,” X said." / "“...,” said X." /
+    //    «...»، سخنگو گفت.
+    const uint32_t end = std::min(sent_end_[close], para_end_[close]);
+    for (uint32_t c = close + 1; c < end && c - close <= kAttributionReach; ++c) {
+      if (InQuote(c)) break;
+      if (IsCue(c)) {
+        Attach(c, f, r.open, close + 1);
+        return;
+      }
+    }
+    // 3. A dash and a name: "“...” — Jamal Idris".
+    if (close + 2 < n && Key(close + 1) == "-" && para_[close + 2] == para_[close]) {
+      TokRange sp = persian_ ? PersianSubject(close + 2, std::min(end, close + 2 + kMaxSpeakerTokens))
+                             : NounPhraseAfter(close + 2, end);
+      if (!sp.empty()) {
+        f->speaker = sp;
+        f->confidence = 0.85;
+        return;
+      }
+    }
+    f->inherit = true;
+    f->confidence = 0.6;
+  }
+
+  // Attaches cue c to f with the speaker next to it. `content_begin` is
+  // where the statement's content starts; for a cue after the content,
+  // `after` is the first token after it.
+  void Attach(uint32_t c, Found* f, uint32_t content_begin, std::optional<uint32_t> after = std::nullopt) {
+    used_cue_[c] = true;
+    f->cue = CueAt(c);
+    if (persian_) {
+      if (after) {
+        uint32_t s = *after;
+        while (s < c && (Comma(s) || T(s).kind == TokenKind::kPunctuation)) ++s;
+        f->speaker = PersianSubject(s, c);
+      } else {
+        f->speaker = PersianSpeaker(c, content_begin);
+      }
+    } else {
+      f->speaker = after ? EnglishSpeakerAround(c, *after) : EnglishSpeakerBefore(c, sent_first_[c]);
+      if (f->speaker.empty() && !after) f->speaker = EnglishSpeakerAfterCue(c);
+    }
+    f->confidence = f->speaker.empty() ? 0.75 : 0.95;
+  }
+
+  // English: the speaker phrase ending right before cue c (adverbs
+  // skipped), with an apposition between commas ("Sara Khan, an analyst,
+  // said"; "Iran's deputy minister, Kamran Rostami, wrote").
+  TokRange EnglishSpeakerBefore(uint32_t c, uint32_t floor) const {
+    if (c == 0 || c <= floor) return {};
+    uint32_t j = c;   // one past the phrase
+    while (j > floor && (x_.speaker_skip_en_.contains(Key(j - 1)))) --j;
+    if (j == floor) return {};
+    if (IsPronoun(j - 1) && !InQuote(j - 1)) return {j - 1, j};
+    if (Comma(j - 1)) {
+      // "NAME, ROLE, said" or "ROLE, NAME, said".
+      const uint32_t inner_end = j - 1;
+      uint32_t k = inner_end;
+      while (k > floor && inner_end - k < kMaxSpeakerTokens && !Comma(k - 1) && !InQuote(k - 1) &&
+             !IsSentenceEnd(Key(k - 1))) {
+        --k;
+      }
+      if (k > floor + 1 && Comma(k - 1)) {
+        const TokRange first = NounPhraseBefore(k - 1, floor);
+        if (!first.empty()) return {first.first, inner_end};
+      }
+      return {};
+    }
+    return NounPhraseBefore(j, floor);
+  }
+
+  // A speaker phrase ending at `end` (exclusive): capitalized words, title
+  // and role words, determiners, "of"/"for" inside, a possessive.
+  TokRange NounPhraseBefore(uint32_t end, uint32_t floor) const {
+    uint32_t k = end;
+    while (k > floor && end - k < kMaxSpeakerTokens) {
+      const uint32_t t = k - 1;
+      if (InQuote(t) || T(t).kind == TokenKind::kNumber) break;
+      const std::string& w = Key(t);
+      const WordClass cls = Class(t);
+      const bool joiner = (w == "of" || w == "for" || w == "and" || w == "-") && k < end;
+      if (Key(t) == "." && t > 0 && x_.abbreviations_en_.contains(Key(t - 1))) {
+        --k;
+        continue;
+      }
+      if (T(t).kind != TokenKind::kWord && w != "-") break;
+      if (cls == WordClass::kDeterminer) {
+        --k;
+        break;
+      }
+      if (Cap(t) || cls != WordClass::kNone || joiner) {
+        --k;
+        continue;
+      }
+      break;
+    }
+    // Trim joiners at the start and a sentence opener ("But Malik said").
+    while (k < end && (Key(k) == "of" || Key(k) == "for" || Key(k) == "and" || Key(k) == "-")) ++k;
+    if (k < end && k == sent_first_[k] && Cap(k) && IsSentenceOpener(Key(k))) ++k;
+    if (k >= end) return {};
+    // A phrase of only lower-case words must have a role word ("officials").
+    bool any = false;
+    for (uint32_t t = k; t < end; ++t) any |= Cap(t) || Class(t) == WordClass::kRole || Class(t) == WordClass::kOrg;
+    if (!any) return {};
+    return {k, end};
+  }
+
+  // A speaker phrase starting at `begin`, up to a comma or the sentence end.
+  TokRange NounPhraseAfter(uint32_t begin, uint32_t end) const {
+    uint32_t k = begin;
+    while (k < end && k - begin < kMaxSpeakerTokens) {
+      if (InQuote(k) || T(k).kind == TokenKind::kNumber) break;
+      const std::string& w = Key(k);
+      const WordClass cls = Class(k);
+      if (w == "." && k > begin && x_.abbreviations_en_.contains(Key(k - 1))) {
+        ++k;
+        continue;
+      }
+      if (T(k).kind != TokenKind::kWord) break;
+      if (Cap(k) || cls != WordClass::kNone || ((w == "of" || w == "for") && k > begin)) {
+        ++k;
+        continue;
+      }
+      break;
+    }
+    while (k > begin && (Key(k - 1) == "of" || Key(k - 1) == "for")) --k;
+    if (k == begin) return {};
+    if (IsPronoun(begin)) return {begin, begin + 1};
+    return {begin, k};
+  }
+
+  // After a cue: "said Jamal Idris", "said the minister".
+  TokRange EnglishSpeakerAfterCue(uint32_t c) const {
+    uint32_t k = c + cue_len_[c];
+    const uint32_t end = std::min(sent_end_[c], para_end_[c]);
+    while (k < end && x_.speaker_skip_en_.contains(Key(k))) ++k;
+    if (k >= end) return {};
+    if (IsPronoun(k)) return {k, k + 1};
+    return NounPhraseAfter(k, end);
+  }
+
+  // For a cue after the content: the speaker between the content and the
+  // cue ("..., Malik said"), else after the cue ("..., said Malik").
+  TokRange EnglishSpeakerAround(uint32_t c, uint32_t after) const {
+    uint32_t s = after;
+    while (s < c && (T(s).kind == TokenKind::kPunctuation)) ++s;
+    if (s < c) {
+      const TokRange r = EnglishSpeakerBefore(c, s > 0 ? s : 0);
+      if (!r.empty()) return r;
+      TokRange np = NounPhraseAfter(s, c);
+      if (!np.empty()) return np;
+    }
+    return EnglishSpeakerAfterCue(c);
+  }
+
+  // Persian: the subject of the clause before cue c. The clause runs back
+  // to the sentence start, a colon or a quote; outlet leads (به گزارش ...،)
+  // and a clause phrase (با بیان اینکه ...،) are skipped.
+  TokRange PersianSpeaker(uint32_t c, uint32_t content_begin) const {
+    (void)content_begin;
+    uint32_t start = c;
+    while (start > 0 && c - start < 60) {
+      const uint32_t t = start - 1;
+      if (sent_[t] != sent_[c] || InQuote(t) || Key(t) == ":") break;
+      --start;
+    }
+    start = SkipLeads(start, c);
+    return PersianSubject(start, c);
+  }
+
+  // Skips datelines (تهران- ایرنا-) and outlet leads at `start`.
+  uint32_t SkipLeads(uint32_t start, uint32_t limit) const {
+    // A dateline: a "-" among the paragraph's first tokens.
+    if (start < limit && (start == 0 || para_[start - 1] != para_[start])) {
+      uint32_t last_dash = start;
+      for (uint32_t k = start; k < limit && k - start < 6; ++k) {
+        if (Key(k) == "-") last_dash = k + 1;
+      }
+      start = last_dash;
+    }
+    for (int rounds = 0; rounds < 3 && start < limit; ++rounds) {
+      const auto* ph = phrase_of_[start];
+      if (ph == nullptr) break;
+      if (ph->role == Extractor::AttributionRole::kLead || ph->role == Extractor::AttributionRole::kSource) {
+        uint32_t k = start + phrase_len_[start];
+        while (k < limit && !Comma(k)) ++k;
+        if (k >= limit) return start;
+        start = k + 1;
+        continue;
+      }
+      if (ph->role == Extractor::AttributionRole::kClause) {
+        uint32_t last_comma = limit;
+        for (uint32_t k = start; k < limit; ++k) {
+          if (Comma(k)) last_comma = k;
+        }
+        if (last_comma >= limit) return start;
+        start = last_comma + 1;
+        continue;
+      }
+      break;
+    }
+    return start;
+  }
+
+  // The subject words from `start`: up to a comma, a stop word, a clause
+  // phrase or the cue; a pronoun alone.
+  TokRange PersianSubject(uint32_t start, uint32_t limit) const {
+    auto stop = [&](uint32_t k) {
+      return T(k).kind != TokenKind::kWord || x_.speaker_stops_fa_.contains(Key(k)) || phrase_of_[k] != nullptr;
     };
-    std::vector<Found> found;
-    for (const Quote& q : quotes) {
-      Span content = TrimContent(display, {q.content_begin, q.content_end});
-      found.push_back({content, Frame(sentences, {q.open, q.close_end}), StatementKind::kDirect, {}});
+    while (start < limit && (T(start).kind != TokenKind::kWord || x_.speaker_stops_fa_.contains(Key(start)))) {
+      if (InQuote(start)) return {};
+      ++start;
     }
-    if (persian_) FindColonSpeech(sentences, &found);
-    std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) {
-      return a.content_display.begin < b.content_display.begin;
-    });
+    if (start >= limit) return {};
+    if (IsPronoun(start)) return {start, start + 1};
+    uint32_t last = start + 1;
+    while (last < limit && last - start < kMaxSpeakerTokens && !stop(last)) ++last;
+    return {start, last};
+  }
 
+  // Colon speech and reported speech around every cue not yet used.
+  void FindColonAndReported() {
+    const uint32_t n = N();
+    for (uint32_t c = 0; c < n; ++c) {
+      if (!IsCue(c) || used_cue_[c]) continue;
+      const uint32_t after = c + cue_len_[c];
+      const uint32_t pend = para_end_[c];
+      uint32_t k = after;
+      if (!persian_) k = SkipSetting(c, k, std::min(sent_end_[c], pend));
+      if (k < pend && Key(k) == ":") {
+        // Colon speech, unless a quote follows (a direct statement).
+        if (k + 1 < pend && InQuote(k + 1)) continue;
+        Found f;
+        f.kind = StatementKind::kColon;
+        f.parts = {TrimReported({k + 1, pend})};
+        if (Words(f.parts) < kMinStatementWords) continue;
+        f.frame = Frame(sent_first_[c], pend);
+        AttachKeep(c, &f);
+        f.confidence = f.speaker.empty() ? 0.75 : 0.9;
+        CollectFragments(&f);
+        found_.push_back(std::move(f));
+        continue;
+      }
+      const uint32_t send = std::min(sent_end_[c], pend);
+      if (persian_) {
+        if (k < send && Key(k) == "که") {
+          Found f;
+          f.kind = StatementKind::kReported;
+          f.parts = {TrimReported({k + 1, send})};
+          if (Words(f.parts) < kMinStatementWords || StartsQuote(f.parts[0])) continue;
+          f.frame = Frame(c, send);
+          AttachKeep(c, &f);
+          f.confidence = f.speaker.empty() ? 0.7 : 0.85;
+          CollectFragments(&f);
+          found_.push_back(std::move(f));
+        }
+        continue;
+      }
+      EnglishReported(c, k, send);
+    }
+  }
+
+  // Skips, after an English cue, adverbs, an addressee ("told Reuters") and
+  // setting phrases ("in a statement on Monday"), and a comma after them.
+  uint32_t SkipSetting(uint32_t c, uint32_t k, uint32_t end) const {
+    while (k < end && x_.speaker_skip_en_.contains(Key(k))) ++k;
+    if (cue_of_[c]->object && k < end && Key(k) != "that" && !InQuote(k)) {
+      const TokRange np = NounPhraseAfter(k, end);
+      if (!np.empty()) k = np.last;
+      else if (k < end && T(k).kind == TokenKind::kWord && (Key(k) == "him" || Key(k) == "her" || Key(k) == "them" ||
+                                                          Key(k) == "us" || Key(k) == "me")) ++k;
+    }
+    for (int rounds = 0; rounds < 4 && k < end && IsPreposition(Key(k)); ++rounds) {
+      uint32_t j = k + 1;
+      while (j < end && j - k <= 8 &&
+             (Cap(j) || Class(j) == WordClass::kDeterminer || IsSettingNoun(Key(j)) || T(j).kind == TokenKind::kNumber ||
+              Key(j) == "'s" || Key(j) == "of")) {
+        ++j;
+      }
+      if (j == k + 1) break;
+      k = j;
+      if (k < end && Comma(k)) ++k;
+    }
+    while (k < end && x_.speaker_skip_en_.contains(Key(k))) ++k;
+    return k;
+  }
+
+  bool StartsQuote(TokRange r) const { return !r.empty() && InQuote(r.first) && regions_[region_of_[r.first]].statement; }
+
+  void AttachKeep(uint32_t c, Found* f) {
+    used_cue_[c] = true;
+    f->cue = CueAt(c);
+    if (persian_) f->speaker = PersianSpeaker(c, c);
+    else {
+      f->speaker = EnglishSpeakerBefore(c, sent_first_[c]);
+      if (f->speaker.empty()) f->speaker = EnglishSpeakerAfterCue(c);
+    }
+  }
+
+  // "X said (that) ...", "..., X said.", "..., said X."
+  void EnglishReported(uint32_t c, uint32_t k, uint32_t send) {
+    const uint32_t sfirst = sent_first_[c];
+    const TokRange before = EnglishSpeakerBefore(c, sfirst);
+    // Trailing: the speech comes first, the attribution closes the sentence.
+    auto tail_is_setting = [&](uint32_t from) {
+      for (uint32_t t = from; t < send; ++t) {
+        if (!(T(t).kind == TokenKind::kPunctuation || IsSettingNoun(Key(t)) || IsPreposition(Key(t)) ||
+              Cap(t) || Class(t) != WordClass::kNone || x_.speaker_skip_en_.contains(Key(t)) ||
+              T(t).kind == TokenKind::kNumber)) {
+          return false;
+        }
+      }
+      return true;
+    };
+    std::optional<TokRange> speaker;
+    uint32_t content_end = 0;
+    if (!before.empty() && before.first > sfirst && (Comma(before.first - 1) || Key(before.first - 1) == "-") &&
+        tail_is_setting(k)) {
+      speaker = before;
+      content_end = before.first - 1;
+    } else if (c > sfirst && (Comma(c - 1) || Key(c - 1) == "-")) {
+      const TokRange after = EnglishSpeakerAfterCue(c);
+      if (!after.empty() && tail_is_setting(after.last)) {
+        speaker = after;
+        content_end = c - 1;
+      }
+    }
+    if (speaker) {
+      TokRange content = TrimReported({sfirst, content_end});
+      if (Words(content) < kMinStatementWords) return;
+      if (InQuote(content.first) && region_of_[content.first] >= 0 &&
+          regions_[region_of_[content.first]].statement) {
+        return;   // a direct quote, attributed already
+      }
+      Found f;
+      f.kind = StatementKind::kReported;
+      f.parts = {content};
+      f.cue = CueAt(c);
+      used_cue_[c] = true;
+      f.speaker = *speaker;
+      f.frame = Frame(sfirst, send);
+      f.confidence = 0.8;
+      CollectFragments(&f);
+      found_.push_back(std::move(f));
+      return;
+    }
+    // Forward: the attribution opens the sentence.
+    if (before.empty()) return;
+    if (before.first != sfirst && !(before.first > sfirst && Comma(before.first - 1) && OnlyIntro(sfirst, before.first - 1))) {
+      return;
+    }
+    bool that = false;
+    if (k < send && Key(k) == "that") {
+      that = true;
+      ++k;
+    }
+    if (!that && cue_of_[c]->that_only) return;
+    TokRange content = TrimReported({k, send});
+    if (Words(content) < kMinStatementWords || StartsQuote(content)) return;
+    if (!that && !(T(content.first).kind == TokenKind::kWord || T(content.first).kind == TokenKind::kNumber)) return;
+    Found f;
+    f.kind = StatementKind::kReported;
+    f.parts = {content};
+    f.cue = CueAt(c);
+    used_cue_[c] = true;
+    f.speaker = before;
+    f.frame = Frame(sfirst, send);
+    f.confidence = that ? 0.85 : 0.75;
+    CollectFragments(&f);
+    found_.push_back(std::move(f));
+  }
+
+  // "On Monday," / "In Tehran," before a sentence's attribution.
+  bool OnlyIntro(uint32_t first, uint32_t comma) const {
+    if (comma <= first || comma - first > 5) return false;
+    return IsPreposition(Key(first)) || IsSentenceOpener(Key(first));
+  }
+
+  // Quotes inside a statement's content that are not statements
+  // themselves: its fragments.
+  void CollectFragments(Found* f) const {
+    for (const TokRange& p : f->parts) {
+      for (uint32_t k = p.first; k < p.last; ++k) {
+        const int r = region_of_[k];
+        if (r >= 0 && regions_[r].open == k && (f->fragments.empty() || f->fragments.back() != r)) {
+          f->fragments.push_back(r);
+        }
+      }
+    }
+  }
+
+  // "با بیان اینکه A، گفت: B": A is a reported statement of B's speaker.
+  void FindClauses() {
+    const uint32_t n = N();
+    for (uint32_t p = 0; p < n; ++p) {
+      if (phrase_of_[p] == nullptr || phrase_of_[p]->role != Extractor::AttributionRole::kClause) continue;
+      const uint32_t send = std::min(sent_end_[p], para_end_[p]);
+      uint32_t c = p + phrase_len_[p];
+      while (c < send && !IsCue(c)) ++c;
+      if (c >= send) continue;
+      uint32_t last_comma = c;
+      for (uint32_t k = p + phrase_len_[p]; k < c; ++k) {
+        if (Comma(k)) last_comma = k;
+      }
+      if (last_comma == c) continue;
+      Found f;
+      f.kind = StatementKind::kReported;
+      f.parts = {TrimReported({p + phrase_len_[p], last_comma})};
+      if (Words(f.parts) < kMinStatementWords) continue;
+      f.cue = CueAt(c);
+      f.speaker = PersianSpeaker(c, c);
+      if (f.speaker.empty() || f.speaker.first >= p) {
+        // The subject before the phrase: "وزیر با بیان اینکه ..."
+        const TokRange before = PersianSubject(SkipLeads(sent_first_[p], p), p);
+        if (!before.empty()) f.speaker = before;
+      }
+      f.frame = Frame(sent_first_[p], send);
+      f.confidence = 0.85;
+      CollectFragments(&f);
+      clause_speakers_.push_back({c, f.speaker});
+      found_.push_back(std::move(f));
+    }
+    // The verb's own statement takes the same speaker when its clause search
+    // stopped at the phrase.
+    for (const auto& [c, sp] : clause_speakers_) {
+      for (Found& f : found_) {
+        if (f.cue && f.cue->first == c && f.kind != StatementKind::kReported) f.speaker = sp;
+      }
+    }
+  }
+
+  // "according to X, ...", "...، به گفته X", "به نقل از X، ..." (no verb).
+  void FindAccordingTo() {
+    const uint32_t n = N();
+    for (uint32_t p = 0; p < n; ++p) {
+      const auto* ph = phrase_of_[p];
+      if (ph == nullptr) continue;
+      const bool according = ph->role == Extractor::AttributionRole::kAccording;
+      const bool source = ph->role == Extractor::AttributionRole::kSource;
+      if (!according && !source) continue;
+      const uint32_t sfirst = sent_first_[p], send = std::min(sent_end_[p], para_end_[p]);
+      if (source) {
+        bool verb = false;
+        for (uint32_t k = p; k < send; ++k) verb |= IsCue(k);
+        if (verb) continue;
+      }
+      uint32_t sp_end = p + phrase_len_[p];
+      while (sp_end < send && !Comma(sp_end) && !IsSentenceEnd(Key(sp_end)) && sp_end - p < kMaxSpeakerTokens + 2) {
+        ++sp_end;
+      }
+      TokRange speaker{p + phrase_len_[p], sp_end};
+      if (!persian_) speaker = NounPhraseAfter(speaker.first, speaker.last);
+      TokRange content;
+      if (p == sfirst || (p > sfirst && OnlyIntroOrLead(sfirst, p))) {
+        if (sp_end >= send || !Comma(sp_end)) continue;
+        content = TrimReported({sp_end + 1, send});
+      } else if (p > sfirst && (Comma(p - 1) || Key(p - 1) == "-")) {
+        content = TrimReported({sfirst, p - 1});
+      } else {
+        continue;
+      }
+      if (Words(content) < kMinStatementWords || speaker.empty()) continue;
+      if (StartsQuote(content)) continue;
+      Found f;
+      f.kind = StatementKind::kAccordingTo;
+      f.parts = {content};
+      f.speaker = speaker;
+      f.frame = Frame(sfirst, send);
+      f.confidence = 0.85;
+      CollectFragments(&f);
+      found_.push_back(std::move(f));
+    }
+  }
+
+  bool OnlyIntroOrLead(uint32_t first, uint32_t p) const {
+    if (persian_) return SkipLeads(first, p) == p;
+    return p > first && Comma(p - 1) && OnlyIntro(first, p - 1);
+  }
+
+  // ---- Speaker names ----
+
+  struct Name {
+    std::string name, role;
+    bool group = false;      // an organisation
+    bool unnamed = false;    // a description
+  };
+
+  std::string DisplayOf(uint32_t first, uint32_t last) const {   // tokens [first, last]
+    const uint32_t b = T(first).display.begin, e = T(last).display.end;
+    if (e <= b) return "";
+    return CollapseSpaces(std::string_view(text_.display).substr(b, e - b));
+  }
+
+  Name Canonical(TokRange r) const {
+    // Segments between commas.
+    std::vector<TokRange> segs;
+    uint32_t s = r.first;
+    for (uint32_t k = r.first; k <= r.last; ++k) {
+      if (k == r.last || Comma(k)) {
+        if (k > s) segs.push_back({s, k});
+        s = k + 1;
+      }
+    }
+    std::vector<Name> names;
+    for (const TokRange& g : segs) names.push_back(persian_ ? PersianName(g) : EnglishName(g));
+    Name out;
+    for (const Name& nm : names) {
+      if (!nm.name.empty() && !nm.unnamed && out.name.empty()) {
+        out.name = nm.name;
+        out.group = nm.group;
+        if (!nm.role.empty()) out.role = nm.role;
+      }
+    }
+    for (const Name& nm : names) {
+      if (out.role.empty() && !nm.role.empty()) out.role = nm.role;
+    }
+    if (out.name.empty()) out.unnamed = true;
+    return out;
+  }
+
+  Name EnglishName(TokRange g) const {
+    Name n;
+    std::vector<uint32_t> t;
+    for (uint32_t k = g.first; k < g.last; ++k) {
+      if (T(k).kind == TokenKind::kWord) t.push_back(k);
+    }
+    if (t.empty()) return n;
+    bool indefinite = false;
+    size_t i = 0;
+    while (i < t.size() && Class(t[i]) == WordClass::kDeterminer) {
+      indefinite |= Key(t[i]) != "the";
+      ++i;
+    }
+    // A possessive country before a role or an organisation ("Iran's").
+    if (i + 1 < t.size() && Key(t[i]).ends_with("'s") && Cap(t[i])) ++i;
+    if (i >= t.size()) return n;
+    int last_role = -1;
+    bool has_org = false;
+    for (size_t m = i; m < t.size(); ++m) {
+      const WordClass c = Class(t[m]);
+      if (c == WordClass::kTitle || c == WordClass::kRole) last_role = static_cast<int>(m);
+      has_org |= c == WordClass::kOrg;
+    }
+    if (last_role >= 0) {
+      // The name: capitalized words after the last title or role word.
+      size_t a = static_cast<size_t>(last_role) + 1;
+      size_t b = a;
+      while (b < t.size() && Cap(t[b]) && Class(t[b]) == WordClass::kNone) ++b;
+      if (b > a && b == t.size()) {
+        n.name = DisplayOf(t[a], t[b - 1]);
+        n.role = DisplayOf(t[i], t[last_role]);
+        return n;
+      }
+      n.role = DisplayOf(t[g.first == t[0] ? 0 : 0], t.back());
+      n.unnamed = true;
+      return n;
+    }
+    bool all_cap = true;
+    for (size_t m = i; m < t.size(); ++m) all_cap &= Cap(t[m]) || Key(t[m]) == "of" || Key(t[m]) == "for" || Key(t[m]) == "and";
+    if (indefinite || !all_cap) {
+      n.role = DisplayOf(t[0], t.back());
+      n.unnamed = true;
+      if (has_org && !indefinite) {   // "the foreign ministry"
+        n.name = DisplayOf(t[i], t.back());
+        n.unnamed = false;
+        n.group = true;
+        n.role.clear();
+      }
+      return n;
+    }
+    n.name = DisplayOf(t[i], t.back());
+    n.group = has_org;
+    return n;
+  }
+
+  Name PersianName(TokRange g) const {
+    Name n;
+    std::vector<uint32_t> t;
+    for (uint32_t k = g.first; k < g.last; ++k) {
+      if (T(k).kind == TokenKind::kWord) t.push_back(k);
+    }
+    if (t.empty()) return n;
+    if (Class(t[0]) == WordClass::kDeterminer) {
+      n.role = DisplayOf(t[0], t.back());
+      n.unnamed = true;
+      return n;
+    }
+    // Words that belong to titles and roles, and the name between them.
+    std::vector<bool> role(t.size(), false);
+    bool in_role = false, seen_role = false;
+    for (size_t m = 0; m < t.size(); ++m) {
+      const WordClass c = Class(t[m]);
+      if (c == WordClass::kTitle) {
+        role[m] = true;
+        continue;
+      }
+      if (c == WordClass::kRole) {
+        in_role = true;
+        seen_role = true;
+      } else if (in_role && c == WordClass::kNone) {
+        in_role = false;
+      }
+      role[m] = in_role;
+      if (!in_role && c == WordClass::kOrg && !seen_role && m == 0) {
+        // An organisation speaking: "وزارت امور خارجه اعلام کرد".
+        bool all = true;
+        for (uint32_t k : t) all &= Class(k) != WordClass::kNone || true;
+        (void)all;
+        n.name = DisplayOf(t[0], t.back());
+        n.group = true;
+        return n;
+      }
+    }
+    // The name: the longest run of non-role words.
+    size_t best_a = 0, best_b = 0;
+    for (size_t a = 0; a < t.size();) {
+      if (role[a]) {
+        ++a;
+        continue;
+      }
+      size_t b = a;
+      while (b < t.size() && !role[b]) ++b;
+      if (b - a > best_b - best_a) {
+        best_a = a;
+        best_b = b;
+      }
+      a = b;
+    }
+    std::string role_text;
+    for (size_t m = 0; m < t.size(); ++m) {
+      if (!role[m]) continue;
+      size_t e = m;
+      while (e + 1 < t.size() && role[e + 1]) ++e;
+      if (!role_text.empty()) role_text += " ";
+      role_text += DisplayOf(t[m], t[e]);
+      m = e;
+    }
+    n.role = role_text;
+    if (best_b > best_a) {
+      n.name = DisplayOf(t[best_a], t[best_b - 1]);
+    } else {
+      n.unnamed = true;
+    }
+    return n;
+  }
+
+  // ---- Output ----
+
+  std::vector<Statement> Emit() {
+    std::sort(found_.begin(), found_.end(), [](const Found& a, const Found& b) {
+      return a.parts.front().first < b.parts.front().first;
+    });
+    // Two finds over the same content: keep the first (direct quotes and
+    // colon speech are found before reported speech).
     std::vector<Statement> out;
-    for (const Found& f : found) {
-      Span content_orig = text_.DisplayToOriginal(f.content_display);
-      if (WordsIn(content_orig) < kMinStatementWords) continue;
+    std::string last_person, last_group, last_any;
+    uint32_t covered_until = 0;
+    for (const Found& f : found_) {
+      if (f.parts.empty() || f.parts.front().empty()) continue;
+      if (f.parts.front().first < covered_until) continue;
+      covered_until = f.parts.back().last;
       Statement s;
       s.document_id = doc_.id;
       s.id = StrCat(doc_.id, "#", out.size());
       s.language = text_.language;
       s.kind = f.kind;
-      s.content = CollapseSpaces(
-          std::string_view(display).substr(f.content_display.begin, f.content_display.size()));
-      s.content_span = content_orig;
-      s.sentence_span = text_.DisplayToOriginal(f.frame_display);
-      Attribute(f.forced_cue, content_orig, s.sentence_span, &s);
+      for (const TokRange& p : f.parts) {
+        if (p.empty()) continue;
+        s.content_parts.push_back(Span{T(p.first).original.begin, T(p.last - 1).original.end});
+        if (!s.content.empty()) s.content += " ";
+        s.content += DisplayOf(p.first, p.last - 1);
+      }
+      if (s.content_parts.empty()) continue;
+      s.content_span = {s.content_parts.front().begin, s.content_parts.back().end};
+      if (s.content_parts.size() == 1) s.content_parts.clear();
+      for (int r : f.fragments) {
+        for (const TokRange& p : regions_[r].parts) {
+          if (!p.empty()) s.fragments.push_back(Span{T(p.first).original.begin, T(p.last - 1).original.end});
+        }
+      }
+      uint32_t frame_first = f.frame.first, frame_last = f.frame.last;
+      if (f.cue) {
+        s.cue_span = Span{T(f.cue->first).original.begin, T(f.cue->last - 1).original.end};
+        s.cue = CollapseSpaces(std::string_view(doc_.text).substr(s.cue_span->begin, s.cue_span->size()));
+        s.cue_lemma = cue_of_[f.cue->first] ? cue_of_[f.cue->first]->lemma : "";
+        frame_first = std::min(frame_first, f.cue->first);
+        frame_last = std::max(frame_last, f.cue->last);
+      }
+      s.confidence = f.confidence;
+      if (!f.speaker.empty()) {
+        frame_first = std::min(frame_first, f.speaker.first);
+        frame_last = std::max(frame_last, f.speaker.last);
+        s.speaker_span = Span{T(f.speaker.first).original.begin, T(f.speaker.last - 1).original.end};
+        if (f.speaker.last - f.speaker.first == 1 && IsPronoun(f.speaker.first)) {
+          const auto& m = persian_ ? x_.pronouns_fa_ : x_.pronouns_en_;
+          const Extractor::Referent ref = m.find(Key(f.speaker.first))->second;
+          const std::string& who = ref == Extractor::Referent::kPerson ? last_person
+                                   : !last_group.empty()              ? last_group
+                                                                      : last_any;
+          s.speaker = who;
+          s.speaker_status = who.empty() ? SpeakerStatus::kUnresolved : SpeakerStatus::kResolved;
+          if (who.empty()) s.confidence = std::min(s.confidence, 0.6);
+        } else {
+          const Name nm = Canonical(f.speaker);
+          s.speaker = nm.name;
+          s.speaker_role = nm.role;
+          s.speaker_status = nm.name.empty() ? SpeakerStatus::kUnnamed : SpeakerStatus::kNamed;
+          if (!nm.name.empty()) {
+            (nm.group ? last_group : last_person) = nm.name;
+            last_any = nm.name;
+          }
+        }
+      } else if (f.inherit && !last_any.empty()) {
+        s.speaker = last_any;
+        s.speaker_status = SpeakerStatus::kInherited;
+      }
+      frame_last = std::max(frame_last, f.parts.back().last);
+      frame_first = std::min(frame_first, f.parts.front().first);
+      s.sentence_span = Span{T(frame_first).original.begin, T(frame_last - 1).original.end};
+      if (!s.sentence_span.Contains(s.content_span)) s.sentence_span = s.content_span;
       out.push_back(std::move(s));
     }
     return out;
   }
 
- private:
-  // The sentences that overlap `range` (display bytes), joined.
-  static Span Frame(const std::vector<Span>& sentences, Span range) {
-    Span frame = range;
-    for (const Span& s : sentences) {
-      if (s.end > range.begin && s.begin < range.end) {
-        frame.begin = std::min(frame.begin, s.begin);
-        frame.end = std::max(frame.end, s.end);
-      }
-    }
-    return frame;
-  }
-
-  // The tokens [first, last) that lie inside `orig` (tokens are sorted by
-  // their original offsets), found by binary search.
-  std::pair<size_t, size_t> TokensWithin(Span orig) const {
-    const auto& tokens = text_.tokens;
-    auto lo = std::lower_bound(tokens.begin(), tokens.end(), orig.begin,
-                               [](const Token& t, uint32_t pos) { return t.original.begin < pos; });
-    auto hi = std::lower_bound(lo, tokens.end(), orig.end,
-                               [](const Token& t, uint32_t pos) { return t.original.end <= pos; });
-    return {static_cast<size_t>(lo - tokens.begin()), static_cast<size_t>(hi - tokens.begin())};
-  }
-
-  size_t WordsIn(Span orig) const {
-    auto [first, last] = TokensWithin(orig);
-    size_t n = 0;
-    for (size_t k = first; k < last; ++k) n += IsWord(text_.tokens[k]);
-    return n;
-  }
-
-  // Persian "X گفت: speech." without quote marks: a cue token followed by a
-  // ':' token, then text that is not a quote, to the end of the sentence.
-  template <typename FoundVec>
-  void FindColonSpeech(const std::vector<Span>& sentences, FoundVec* found) {
-    const auto& tokens = text_.tokens;
-    for (size_t k = 0; k + 1 < tokens.size(); ++k) {
-      if (in_quote_[k]) continue;
-      size_t len = MatchCueAt(k);
-      if (len == 0 || k + len >= tokens.size()) continue;
-      const Token& colon = tokens[k + len];
-      if (colon.key != ":") continue;
-      if (k + len + 1 < tokens.size() && in_quote_[k + len + 1]) continue;  // «...» follows
-      // Display position after the colon: find the display byte whose source
-      // is the colon's original span.
-      uint32_t after_colon = DisplayEndOf(colon.original);
-      Span frame = Frame(sentences, {after_colon, after_colon + 1});
-      uint32_t end = frame.end;
-      // A colon-speech statement ends at its paragraph's end at the latest.
-      size_t nl = text_.display.find('\n', after_colon);
-      if (nl != std::string::npos && nl < end) end = static_cast<uint32_t>(nl);
-      Span content = TrimSpace(text_.display, {after_colon, end});
-      if (content.empty()) continue;
-      Span sentence = Frame(sentences, {DisplayBeginOf(tokens[k].original), end});
-      found->push_back({content, sentence, StatementKind::kColon, k});
-    }
-  }
-
-  uint32_t DisplayEndOf(Span orig) const { return text_.OriginalToDisplay(orig).end; }
-  uint32_t DisplayBeginOf(Span orig) const { return text_.OriginalToDisplay(orig).begin; }
-
-  const std::vector<Extractor::Cue>& Cues() const { return persian_ ? x_.cues_fa_ : x_.cues_en_; }
-
-  // Length in tokens of the longest cue starting at token k, or 0.
-  size_t MatchCueAt(size_t k) const {
-    const auto& tokens = text_.tokens;
-    size_t best = 0;
-    for (const auto& cue : Cues()) {
-      size_t n = cue.tokens.size();
-      if (n <= best || k + n > tokens.size()) continue;
-      bool ok = true;
-      for (size_t i = 0; i < n && ok; ++i) ok = tokens[k + i].key == cue.tokens[i] && !in_quote_[k + i];
-      if (ok) best = n;
-    }
-    return best;
-  }
-
-  const Extractor::Cue* CueAt(size_t k, size_t len) const {
-    for (const auto& cue : Cues()) {
-      if (cue.tokens.size() != len) continue;
-      bool ok = true;
-      for (size_t i = 0; i < len && ok; ++i) ok = text_.tokens[k + i].key == cue.tokens[i];
-      if (ok) return &cue;
-    }
-    return nullptr;
-  }
-
-  bool IsPronoun(const Token& t) const {
-    return (persian_ ? x_.pronouns_fa_ : x_.pronouns_en_).contains(t.key);
-  }
-
-  // Finds the cue of a statement and the speaker next to it.
-  void Attribute(std::optional<size_t> forced_cue, Span content, Span sentence, Statement* s) {
-    const auto& tokens = text_.tokens;
-    size_t cue_k = 0, cue_len = 0;
-    if (forced_cue) {
-      cue_k = *forced_cue;
-      cue_len = MatchCueAt(cue_k);
-    } else {
-      // The cue nearest to the content, outside every quote, in the sentence.
-      uint32_t best_distance = UINT32_MAX;
-      auto [first, last] = TokensWithin(sentence);
-      for (size_t k = first; k < last; ++k) {
-        const Span& o = tokens[k].original;
-        if (in_quote_[k] || content.Contains(o)) continue;
-        size_t len = MatchCueAt(k);
-        if (len == 0) continue;
-        uint32_t d = o.begin >= content.end ? o.begin - content.end : content.begin - std::min(content.begin, tokens[k + len - 1].original.end);
-        if (d < best_distance) {
-          best_distance = d;
-          cue_k = k;
-          cue_len = len;
-        }
-      }
-    }
-    if (cue_len == 0) {
-      s->confidence = 0.6;
-      return;
-    }
-    const Extractor::Cue* cue = CueAt(cue_k, cue_len);
-    Span cue_span{tokens[cue_k].original.begin, tokens[cue_k + cue_len - 1].original.end};
-    s->cue_span = cue_span;
-    s->cue = CollapseSpaces(std::string_view(doc_.text).substr(cue_span.begin, cue_span.size()));
-    s->cue_lemma = cue ? cue->lemma : "";
-
-    std::optional<std::pair<size_t, size_t>> speaker =
-        persian_ ? PersianSpeaker(cue_k, sentence) : EnglishSpeaker(cue_k, cue_len, sentence, content);
-    if (!speaker) {
-      s->confidence = 0.7;
-      return;
-    }
-    auto [first, last] = *speaker;
-    Span span{tokens[first].original.begin, tokens[last].original.end};
-    s->speaker_span = span;
-    if (first == last && IsPronoun(tokens[first])) {
-      s->speaker = last_speaker_;  // empty when unresolved
-      s->confidence = last_speaker_.empty() ? 0.7 : 0.85;
-      return;
-    }
-    auto display = Normalizer::Default().Normalize(
-        std::string_view(doc_.text).substr(span.begin, span.size()), text_.language);
-    s->speaker = display.ok() ? CollapseSpaces(display->display) : "";
-    last_speaker_ = s->speaker;
-    s->confidence = 0.95;
-  }
-
-  // English: a run of capitalized words (or a pronoun) right before the cue
-  // ("Foreign Minister Abbas Araghchi said"), possibly with adverbs between
-  // ("Malik also stressed") or an apposition ("Sara Khan, a security
-  // analyst, said"); or right after the cue ("said Araghchi"). A leading
-  // determiner is not part of the name.
-  std::optional<std::pair<size_t, size_t>> EnglishSpeaker(size_t cue_k, size_t cue_len,
-                                                           Span sentence, Span content) const {
-    const auto& tokens = text_.tokens;
-    auto usable = [&](size_t k) {
-      return k < tokens.size() && sentence.Contains(tokens[k].original) && !in_quote_[k] &&
-             !content.Contains(tokens[k].original);
-    };
-    auto is_name_word = [&](size_t k) {
-      return usable(k) && IsWord(tokens[k]) && tokens[k].capitalized;
-    };
-    auto run_back = [&](size_t last) {
-      size_t first = last;
-      while (first > 0 && is_name_word(first - 1)) --first;
-      if (tokens[first].key == "the" && first < last) ++first;
-      return std::make_pair(first, last);
-    };
-    auto is_comma = [&](size_t k) { return usable(k) && tokens[k].key == ","; };
-    if (cue_k > 0) {
-      size_t j = cue_k - 1;
-      for (int skipped = 0; skipped < 2 && j > 0 && usable(j) && x_.speaker_skip_en_.contains(tokens[j].key); ++skipped) --j;
-      if (usable(j) && IsPronoun(tokens[j])) return std::make_pair(j, j);
-      if (is_name_word(j)) return run_back(j);
-      if (is_comma(j) && j > 0) {
-        // "NAME, ROLE, said" (the name before the first comma of the
-        // apposition) or "ROLE, NAME, said" / "NAME, said".
-        for (size_t c = j - 1; c > 0 && j - c < 12 && usable(c); --c) {
-          if (is_comma(c)) {
-            if (is_name_word(c - 1)) return run_back(c - 1);
-            break;
-          }
-        }
-        if (is_name_word(j - 1)) return run_back(j - 1);
-      }
-    }
-    size_t after = cue_k + cue_len;
-    if (usable(after) && IsPronoun(tokens[after])) return std::make_pair(after, after);
-    if (is_name_word(after)) {
-      size_t last = after;
-      while (last + 1 < tokens.size() && is_name_word(last + 1)) ++last;
-      return std::make_pair(after, last);
-    }
-    return std::nullopt;
-  }
-
-  // Persian: the subject opens its clause. The clause runs back from the cue
-  // to the sentence start, a colon or a quote; the speaker is its first words
-  // up to a comma or a stop word ("کامران رستمی، معاون وزیر ...، در نامه‌ای
-  // ... نوشت" → کامران رستمی; "ملک همچنین تأکید کرد" → ملک).
-  std::optional<std::pair<size_t, size_t>> PersianSpeaker(size_t cue_k, Span sentence) const {
-    const auto& tokens = text_.tokens;
-    size_t start = cue_k;
-    while (start > 0 && cue_k - start < 40) {
-      const Token& t = tokens[start - 1];
-      if (!sentence.Contains(t.original) || in_quote_[start - 1] || t.key == ":") break;
-      --start;
-    }
-    auto skippable = [&](size_t k) {
-      return tokens[k].kind != TokenKind::kWord || x_.speaker_stops_fa_.contains(tokens[k].key);
-    };
-    while (start < cue_k && skippable(start)) ++start;
-    if (start == cue_k) return std::nullopt;
-    if (IsPronoun(tokens[start])) return std::make_pair(start, start);
-    size_t last = start;
-    while (last + 1 < cue_k && last - start < 7 && !skippable(last + 1)) ++last;
-    return std::make_pair(start, last);
-  }
-
   const Extractor& x_;
   const Document& doc_;
   const NormalizedText& text_;
+  const std::vector<Token>& toks_;
   const bool persian_;
-  std::vector<bool> in_quote_;
-  std::string last_speaker_;
+  std::vector<uint32_t> para_, sent_, para_end_, sent_first_, sent_end_;
+  std::vector<Mark> mark_;
+  std::vector<int> region_of_;
+  std::vector<Region> regions_;
+  std::vector<uint32_t> cue_len_, phrase_len_;
+  std::vector<const Extractor::Cue*> cue_of_;
+  std::vector<const Extractor::Phrase*> phrase_of_;
+  std::vector<bool> used_cue_;
+  std::vector<Found> found_;
+  std::vector<std::pair<uint32_t, TokRange>> clause_speakers_;
 };
 
 absl::StatusOr<std::unique_ptr<Extractor>> Extractor::Load(const ExtractorData& data) {
   std::unique_ptr<Extractor> x(new Extractor());
   const Normalizer& normalizer = Normalizer::Default();
+  auto keys = [&](std::string_view text, Language lang) -> absl::StatusOr<std::vector<std::string>> {
+    auto norm = normalizer.Normalize(text, lang);
+    if (!norm.ok()) return norm.status();
+    std::vector<std::string> out;
+    for (const Token& t : norm->tokens) out.push_back(t.key);
+    return out;
+  };
   auto load_cues = [&](std::string_view text, std::string_view file, Language lang,
                        std::vector<Cue>* cues) -> absl::Status {
     absl::flat_hash_set<std::string> seen;
-    return ForEachTsvRecord(text, file, 2, 2, [&](const TsvRecord& r) -> absl::Status {
-      auto norm = normalizer.Normalize(r.fields[0], lang);
-      if (!norm.ok()) return r.Error(AsStd(norm.status().message()));
+    return ForEachTsvRecord(text, file, 2, 3, [&](const TsvRecord& r) -> absl::Status {
+      auto k = keys(r.fields[0], lang);
+      if (!k.ok()) return r.Error(AsStd(k.status().message()));
       Cue cue;
-      for (const Token& t : norm->tokens) cue.tokens.push_back(t.key);
+      cue.tokens = *std::move(k);
       if (cue.tokens.empty()) return r.Error("cue has no tokens");
-      std::string joined = StrJoin(cue.tokens, " ");
-      if (!seen.insert(joined).second) {
+      if (!seen.insert(StrJoin(cue.tokens, " ")).second) {
         return r.Error(StrCat("duplicate cue '", r.fields[0], "' (same match key as an earlier line)"));
       }
       cue.lemma = std::string(r.fields[1]);
+      if (r.fields.size() == 3) {
+        for (std::string_view flags = r.fields[2]; !flags.empty();) {
+          const size_t comma = flags.find(',');
+          const std::string_view flag = flags.substr(0, comma);
+          flags = comma == std::string_view::npos ? std::string_view() : flags.substr(comma + 1);
+          if (flag == "object") cue.object = true;
+          else if (flag == "that") cue.that_only = true;
+          else return r.Error(StrCat("unknown flag '", flag, "' (object, that)"));
+        }
+      }
       cues->push_back(std::move(cue));
       return absl::OkStatus();
     });
   };
   RETURN_IF_ERROR(load_cues(data.cues_en, "cues_en.tsv", Language::kEnglish, &x->cues_en_));
   RETURN_IF_ERROR(load_cues(data.cues_fa, "cues_fa.tsv", Language::kPersian, &x->cues_fa_));
-  RETURN_IF_ERROR(ForEachTsvRecord(data.pronouns, "pronouns.tsv", 2, 2, [&](const TsvRecord& r) {
-    Language lang = r.fields[1] == "en" ? Language::kEnglish
-                    : r.fields[1] == "fa" ? Language::kPersian
-                                          : Language::kUnspecified;
+  auto language = [](std::string_view s) {
+    return s == "en" ? Language::kEnglish : s == "fa" ? Language::kPersian : Language::kUnspecified;
+  };
+  RETURN_IF_ERROR(ForEachTsvRecord(data.pronouns, "pronouns.tsv", 3, 3, [&](const TsvRecord& r) -> absl::Status {
+    const Language lang = language(r.fields[1]);
     if (lang == Language::kUnspecified) return r.Error("language must be en or fa");
-    auto norm = normalizer.Normalize(r.fields[0], lang);
-    if (!norm.ok() || norm->tokens.size() != 1) return r.Error("pronoun must be one word");
-    auto& set = lang == Language::kEnglish ? x->pronouns_en_ : x->pronouns_fa_;
-    if (!set.insert(norm->tokens[0].key).second) return r.Error("duplicate pronoun");
+    if (r.fields[2] != "person" && r.fields[2] != "group") return r.Error("referent must be person or group");
+    auto k = keys(r.fields[0], lang);
+    if (!k.ok() || k->size() != 1) return r.Error("pronoun must be one word");
+    auto& m = lang == Language::kEnglish ? x->pronouns_en_ : x->pronouns_fa_;
+    if (!m.emplace((*k)[0], r.fields[2] == "person" ? Referent::kPerson : Referent::kGroup).second) {
+      return r.Error("duplicate pronoun");
+    }
     return absl::OkStatus();
   }));
-  RETURN_IF_ERROR(ForEachTsvRecord(data.speaker_skip_en, "speaker_skip_en.txt", 1, 1,
-                                   [&](const TsvRecord& r) {
+  RETURN_IF_ERROR(ForEachTsvRecord(data.speaker_skip_en, "speaker_skip_en.txt", 1, 1, [&](const TsvRecord& r) {
     if (!x->speaker_skip_en_.insert(std::string(r.fields[0])).second) return r.Error("duplicate word");
     return absl::OkStatus();
   }));
-  RETURN_IF_ERROR(ForEachTsvRecord(data.speaker_stops_fa, "speaker_stops_fa.txt", 1, 1,
-                                   [&](const TsvRecord& r) {
-    auto norm = normalizer.Normalize(r.fields[0], Language::kPersian);
-    if (!norm.ok() || norm->tokens.size() != 1) return r.Error("stop word must be one word");
-    if (!x->speaker_stops_fa_.insert(norm->tokens[0].key).second) return r.Error("duplicate stop word");
+  RETURN_IF_ERROR(ForEachTsvRecord(data.speaker_stops_fa, "speaker_stops_fa.txt", 1, 1, [&](const TsvRecord& r) {
+    auto k = keys(r.fields[0], Language::kPersian);
+    if (!k.ok() || k->size() != 1) return r.Error("stop word must be one word");
+    if (!x->speaker_stops_fa_.insert((*k)[0]).second) return r.Error("duplicate stop word");
     return absl::OkStatus();
   }));
-  // Longest cues first, so that "تأکید کرده است" wins over a shorter prefix.
+  RETURN_IF_ERROR(ForEachTsvRecord(data.attributions, "attributions.tsv", 3, 3, [&](const TsvRecord& r) -> absl::Status {
+    const Language lang = language(r.fields[1]);
+    if (lang == Language::kUnspecified) return r.Error("language must be en or fa");
+    Phrase ph;
+    if (r.fields[2] == "according") ph.role = AttributionRole::kAccording;
+    else if (r.fields[2] == "lead") ph.role = AttributionRole::kLead;
+    else if (r.fields[2] == "source") ph.role = AttributionRole::kSource;
+    else if (r.fields[2] == "clause") ph.role = AttributionRole::kClause;
+    else return r.Error("role must be according, lead, source or clause");
+    auto k = keys(r.fields[0], lang);
+    if (!k.ok() || k->empty()) return r.Error("phrase has no tokens");
+    ph.tokens = *std::move(k);
+    auto& list = lang == Language::kEnglish ? x->phrases_en_ : x->phrases_fa_;
+    for (const Phrase& p : list) {
+      if (p.tokens == ph.tokens) return r.Error("duplicate phrase (same match key as an earlier line)");
+    }
+    list.push_back(std::move(ph));
+    return absl::OkStatus();
+  }));
+  auto load_titles = [&](std::string_view text, std::string_view file, Language lang,
+                         absl::flat_hash_map<std::string, WordClass>* m) {
+    return ForEachTsvRecord(text, file, 2, 2, [&](const TsvRecord& r) -> absl::Status {
+      static const std::pair<std::string_view, WordClass> kClasses[] = {
+          {"title", WordClass::kTitle},         {"role", WordClass::kRole}, {"modifier", WordClass::kModifier},
+          {"org", WordClass::kOrg},             {"place", WordClass::kPlace},
+          {"connector", WordClass::kConnector}, {"determiner", WordClass::kDeterminer}};
+      WordClass cls = WordClass::kNone;
+      for (const auto& [name, c] : kClasses) {
+        if (r.fields[1] == name) cls = c;
+      }
+      if (cls == WordClass::kNone) return r.Error("class must be title, role, modifier, org, place, connector or determiner");
+      auto k = keys(r.fields[0], lang);
+      if (!k.ok() || k->size() != 1) return r.Error("a title entry must be one word");
+      auto [it, inserted] = m->emplace((*k)[0], cls);
+      if (!inserted && it->second != cls) return r.Error("word listed earlier with another class");
+      return absl::OkStatus();
+    });
+  };
+  RETURN_IF_ERROR(load_titles(data.titles_en, "titles_en.tsv", Language::kEnglish, &x->titles_en_));
+  RETURN_IF_ERROR(load_titles(data.titles_fa, "titles_fa.tsv", Language::kPersian, &x->titles_fa_));
+  RETURN_IF_ERROR(ForEachTsvRecord(data.abbreviations_en, "abbreviations_en.txt", 1, 1, [&](const TsvRecord& r) {
+    std::string w(r.fields[0]);
+    for (char& ch : w) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (!x->abbreviations_en_.insert(w).second) return r.Error("duplicate abbreviation");
+    return absl::OkStatus();
+  }));
+  // Longest first, so that "تأکید کرده است" wins over a shorter prefix.
   for (auto* cues : {&x->cues_en_, &x->cues_fa_}) {
     std::stable_sort(cues->begin(), cues->end(),
                      [](const Cue& a, const Cue& b) { return a.tokens.size() > b.tokens.size(); });
   }
+  for (auto* list : {&x->phrases_en_, &x->phrases_fa_}) {
+    std::stable_sort(list->begin(), list->end(),
+                     [](const Phrase& a, const Phrase& b) { return a.tokens.size() > b.tokens.size(); });
+  }
   return x;
+}
+
+ExtractorData Extractor::EmbeddedData() {
+  return {data::kCuesEn,       data::kCuesFa,    data::kPronouns, data::kSpeakerStopsFa,  data::kSpeakerSkipEn,
+          data::kAttributions, data::kTitlesEn,  data::kTitlesFa, data::kAbbreviationsEn};
 }
 
 const Extractor& Extractor::Default() {
   static const Extractor* x = [] {
-    auto loaded = Load({data::kCuesEn, data::kCuesFa, data::kPronouns, data::kSpeakerStopsFa,
-                         data::kSpeakerSkipEn});
-    if (!loaded.ok()) std::abort();  // embedded data is pinned by tests
+    auto loaded = Load(EmbeddedData());
+    if (!loaded.ok()) {   // embedded data is pinned by tests
+      std::fprintf(stderr, "embedded extractor data: %s\n", std::string(loaded.status().message()).c_str());
+      std::abort();
+    }
     return loaded->release();
   }();
   return *x;

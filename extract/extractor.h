@@ -1,25 +1,37 @@
 // File: extract/extractor.h
 //
-// Extractor finds statements in a normalized document:
-//   - direct quotes in “…”, «…» or "…" marks with at least three words
-//     (shorter quoted strings are titles or scare quotes, not statements);
-//   - Persian colon speech: a reporting verb, a colon, and unmarked speech
-//     to the end of the sentence (X گفت: ...);
-// and attaches to each the reporting verb (cue) of its sentence and the
-// speaker next to the cue. Pronoun speakers (he, she, وی, او) resolve to the
-// last named speaker of the document; when there is none the speaker stays
-// empty (unknown), never invented.
+// Extractor finds the statements of a normalized news document, English or
+// Persian, with their speakers:
+//   - direct quotes in “…”, "…", ``…'' or «…» marks, of at least three
+//     words: nested single quotes stay inside; a quote interrupted by its
+//     attribution ("A," he said, "B.") is one statement in two parts; a
+//     quote over several paragraphs (each opens a mark, only the last
+//     closes) is one statement with a part per paragraph; a quote inside a
+//     running sentence ("called them “deplorable”") is a fragment of that
+//     sentence's reported statement, not a statement;
+//   - colon speech: a reporting verb, a colon and unmarked speech to the end
+//     of the paragraph (X گفت: ..., X said: ...);
+//   - reported speech: X said (that) ..., X told Reuters ..., ..., X said.,
+//     X گفت که ..., and the clause of "با بیان اینکه A، گفت: B";
+//   - attributions without a verb: according to X, به گفته X، به نوشته X،
+//     به نقل از X (when no verb follows).
+// Each statement gets its cue (reporting verb), its speaker phrase and the
+// canonical name with titles and roles split off ("Foreign Office
+// Spokesperson Mumtaz Zahra Baloch" → name "Mumtaz Zahra Baloch", role
+// "Foreign Office Spokesperson"). Pronouns resolve to the last compatible
+// named speaker; an unresolved pronoun or a description ("an official")
+// leaves the name empty with the status saying why. Outlet leads (به گزارش
+// ایرنا، ...) and datelines (خبرگزاری فارس:) are never speakers or speech.
 //
 //   const Extractor& x = Extractor::Default();
 //   ASSIGN_OR_RETURN(NormalizedText t, Normalizer::Default().Normalize(doc.text, doc.language));
 //   std::vector<Statement> statements = x.Extract(doc, t);
 //
-// Cue verbs, pronouns and speaker stop words are data (data/extract/). An
-// Extractor is immutable and thread-safe after Load().
+// Cue verbs, pronouns, attribution phrases, titles and abbreviations are
+// data (data/extract/). An Extractor is immutable and thread-safe.
 //
-// Limits: an unbalanced quote mark is ignored (it never swallows text past
-// the end of its paragraph); reported speech without quote marks in English
-// ("X said that ...") is not extracted yet.
+// Robustness: an unbalanced quote mark is ignored; it never takes text past
+// the end of its paragraph. Any input gives a result, possibly empty.
 #pragma once
 
 #include <memory>
@@ -27,6 +39,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "extract/statement.h"
@@ -36,18 +49,24 @@ namespace quotematch {
 
 // The data files an Extractor is built from (contents, not paths).
 struct ExtractorData {
-  std::string_view cues_en;       // data/extract/cues_en.tsv
-  std::string_view cues_fa;       // data/extract/cues_fa.tsv
-  std::string_view pronouns;      // data/extract/pronouns.tsv
-  std::string_view speaker_stops_fa;  // data/extract/speaker_stops_fa.txt
-  std::string_view speaker_skip_en;   // data/extract/speaker_skip_en.txt
+  std::string_view cues_en;            // data/extract/cues_en.tsv
+  std::string_view cues_fa;            // data/extract/cues_fa.tsv
+  std::string_view pronouns;           // data/extract/pronouns.tsv
+  std::string_view speaker_stops_fa;   // data/extract/speaker_stops_fa.txt
+  std::string_view speaker_skip_en;    // data/extract/speaker_skip_en.txt
+  std::string_view attributions;       // data/extract/attributions.tsv
+  std::string_view titles_en;          // data/extract/titles_en.tsv
+  std::string_view titles_fa;          // data/extract/titles_fa.tsv
+  std::string_view abbreviations_en;   // data/extract/abbreviations_en.txt
 };
 
 class Extractor {
  public:
   // Validates and compiles the data. Errors name the file and line.
   static absl::StatusOr<std::unique_ptr<Extractor>> Load(const ExtractorData& data);
-  // An Extractor over the embedded data/extract files.
+  // The embedded data/extract files.
+  static ExtractorData EmbeddedData();
+  // An Extractor over the embedded data.
   static const Extractor& Default();
 
   Extractor(const Extractor&) = delete;
@@ -60,17 +79,31 @@ class Extractor {
   // Number of cue forms known for `language`.
   size_t CueCount(Language language) const;
 
+  // Word classes of speaker phrases (titles_*.tsv).
+  enum class WordClass : uint8_t { kNone, kTitle, kRole, kModifier, kOrg, kPlace, kConnector, kDeterminer };
+  enum class Referent : uint8_t { kPerson, kGroup };
+  enum class AttributionRole : uint8_t { kAccording, kLead, kSource, kClause };
+
  private:
   struct Cue {
     std::vector<std::string> tokens;  // match-key tokens
     std::string lemma;
+    bool object = false;              // an addressee may follow ("told Reuters")
+    bool that_only = false;           // speech only with "that" ("confirmed that")
+  };
+  struct Phrase {
+    std::vector<std::string> tokens;
+    AttributionRole role;
   };
   Extractor() = default;
 
-  std::vector<Cue> cues_en_, cues_fa_;
-  absl::flat_hash_set<std::string> pronouns_en_, pronouns_fa_;
+  std::vector<Cue> cues_en_, cues_fa_;          // longest first
+  std::vector<Phrase> phrases_en_, phrases_fa_;  // longest first
+  absl::flat_hash_map<std::string, Referent> pronouns_en_, pronouns_fa_;
   absl::flat_hash_set<std::string> speaker_stops_fa_;
   absl::flat_hash_set<std::string> speaker_skip_en_;
+  absl::flat_hash_map<std::string, WordClass> titles_en_, titles_fa_;
+  absl::flat_hash_set<std::string> abbreviations_en_;
 
   friend class ExtractRun;
 };
