@@ -51,13 +51,16 @@ bool IsSettingNoun(std::string_view key) {
       "comments", "call", "phone", "telephone", "event", "ceremony", "rally", "summit", "visit", "report",
       "reporters", "journalists", "newspaper", "paper", "state", "local", "national", "weekly", "daily",
       "morning", "evening", "afternoon", "night", "week", "month", "year", "day", "capital", "city",
-      "written", "joint", "brief", "short", "late", "early", "separate", "parliament", "hearing"};
+      "written", "joint", "brief", "short", "late", "early", "separate", "parliament", "hearing", "column",
+      "article", "op-ed", "editorial", "blog", "tweet", "lawmakers", "legislators", "delegates", "crowd",
+      "supporters", "audience", "students", "workers", "residents", "officials", "diplomats", "ministers",
+      "channel", "agency", "broadcaster", "network", "podcast"};
   return kNouns.contains(key);
 }
 
 bool IsPreposition(std::string_view key) {
   static const absl::flat_hash_set<std::string_view> kPrepositions = {
-      "in", "on", "at", "during", "after", "before", "from", "via", "through", "over", "late", "earlier", "to"};
+      "in", "on", "at", "during", "after", "before", "from", "via", "through", "over", "to", "for", "with"};
   return kPrepositions.contains(key);
 }
 
@@ -133,10 +136,11 @@ class ExtractRun {
   WordClass Class(uint32_t k) const {
     const auto& m = persian_ ? x_.titles_fa_ : x_.titles_en_;
     auto it = m.find(Key(k));
-    if (it == m.end() && !persian_ && Key(k).size() > 2 && Key(k).ends_with("'s")) {
-      it = m.find(Key(k).substr(0, Key(k).size() - 2));
-    }
     return it == m.end() ? WordClass::kNone : it->second;
+  }
+  bool Possessive(uint32_t k) const {
+    const std::string_view o = Orig(k);
+    return o.ends_with("'s") || o.ends_with("\xE2\x80\x99s");
   }
   bool IsPronoun(uint32_t k) const { return (persian_ ? x_.pronouns_fa_ : x_.pronouns_en_).contains(Key(k)); }
   bool Comma(uint32_t k) const { return Key(k) == ","; }
@@ -147,6 +151,7 @@ class ExtractRun {
     const uint32_t n = N();
     para_.assign(n, 0);
     mark_.assign(n, Mark::kNone);
+    wide_.assign(n, false);
     sent_.assign(n, 0);
     uint32_t p = 0;
     for (uint32_t k = 0; k < n; ++k) {
@@ -165,6 +170,7 @@ class ExtractRun {
       else if ((o == "`" || o == "'") && k + 1 < n && Orig(k + 1) == o &&
                T(k + 1).original.begin == T(k).original.end) {
         mark_[k] = o == "`" ? Mark::kOpen : Mark::kClose;                               // `` ''
+        wide_[k] = true;
         ++k;
         para_[k] = p;
       }
@@ -208,6 +214,33 @@ class ExtractRun {
     for (uint32_t k = n; k-- > 0;) sent_end_[k] = (k + 1 < n && sent_[k + 1] == sent_[k]) ? sent_end_[k + 1] : k + 1;
   }
 
+  // A straight mark glued to the word before it and not to the one after
+  // ('the dam" on') closes; it cannot open a quote.
+  bool Glued(uint32_t k) const {
+    const uint32_t b = T(k).original.begin, e = T(k).original.end;
+    const bool before = b > 0 && doc_.text[b - 1] != ' ' && doc_.text[b - 1] != '\n' && doc_.text[b - 1] != '(';
+    const bool after = e < doc_.text.size() && doc_.text[e] != ' ' && doc_.text[e] != '\n';
+    return before && !after;
+  }
+
+  // Whether a quote opening at `open` starts a statement: at a paragraph
+  // or sentence start, after a colon or a dash, or after a reporting verb.
+  bool StartsStatement(uint32_t open) const {
+    if (open == 0 || para_[open - 1] != para_[open] || sent_[open - 1] != sent_[open]) return true;
+    uint32_t j = open - 1;
+    if (Key(j) == ":" || Key(j) == "-" || IsSentenceEnd(Key(j))) return true;
+    if (Comma(j) && j > 0) --j;
+    for (int skipped = 0; skipped < 3 && j > 0 && x_.speaker_skip_en_.contains(Key(j)); ++skipped) --j;
+    for (const auto& cue : Cues()) {
+      const size_t len = cue.tokens.size();
+      if (j + 1 < len) continue;
+      bool ok = true;
+      for (size_t i = 0; i < len && ok; ++i) ok = Key(j + 1 - len + i) == cue.tokens[i];
+      if (ok) return true;
+    }
+    return false;
+  }
+
   bool Opens(Mark m) const { return m == Mark::kOpen || m == Mark::kEither || m == Mark::kOpenGuillemet; }
   bool Closes(Mark open, Mark m) const {
     if (open == Mark::kOpenGuillemet) return m == Mark::kCloseGuillemet;
@@ -223,40 +256,38 @@ class ExtractRun {
     std::vector<bool> stray(n, false);
     uint32_t k = 0;
     while (k < n) {
-      if (stray[k] || !Opens(mark_[k])) {
+      if (stray[k] || !Opens(mark_[k]) || (mark_[k] == Mark::kEither && Glued(k))) {
         ++k;
         continue;
       }
       Region r;
       r.open = k;
       const Mark family = mark_[k] == Mark::kOpenGuillemet ? Mark::kOpenGuillemet : Mark::kOpen;
-      uint32_t part_begin = k + 1;
-      uint32_t j = k + 1;
+      uint32_t part_begin = k + 1 + wide_[k];
+      uint32_t j = part_begin;
       bool closed = false, failed = false;
       while (!closed && !failed) {
         if (j >= n || para_[j] != para_[part_begin == j ? (j > 0 ? j - 1 : 0) : part_begin]) {
           // The paragraph (or the text) ended with the quote open.
           const uint32_t end = j;
-          if (j < n && ((family == Mark::kOpen && (mark_[j] == Mark::kOpen || mark_[j] == Mark::kEither)) ||
-                        (family == Mark::kOpenGuillemet && mark_[j] == Mark::kOpenGuillemet))) {
+          if (j < n && StartsStatement(r.open) && end > 0 && IsSentenceEnd(Key(end - 1)) &&
+              ((family == Mark::kOpen && (mark_[j] == Mark::kOpen || mark_[j] == Mark::kEither)) ||
+               (family == Mark::kOpenGuillemet && mark_[j] == Mark::kOpenGuillemet))) {
             r.parts.push_back({part_begin, end});
-            part_begin = j + 1;
-            j = j + 1;
+            part_begin = j + 1 + wide_[j];
+            j = part_begin;
             continue;
           }
           failed = true;
           break;
         }
         if (Closes(family == Mark::kOpenGuillemet ? Mark::kOpenGuillemet : Mark::kOpen, mark_[j])) {
-          if (family == Mark::kOpen && mark_[j] == Mark::kEither && mark_[k] == Mark::kOpen &&
-              j + 1 < n && false) {
-          }
           r.parts.push_back({part_begin, j});
-          r.close = j;
+          r.close = j + wide_[j];
           closed = true;
           break;
         }
-        if (family == Mark::kOpen && mark_[j] == Mark::kOpen && mark_[r.open] != Mark::kEither) {
+        if (family == Mark::kOpen && mark_[j] == Mark::kOpen) {
           failed = true;   // a second opening curly mark: the first never closed
           break;
         }
@@ -367,19 +398,7 @@ class ExtractRun {
         break;
       }
       const uint32_t close = r.close_interrupted ? r.close_interrupted : r.close;
-      const uint32_t prev = r.open;   // token before the open mark
-      bool starts = prev == 0 || para_[prev - 1] != para_[r.open] || sent_[prev - 1] != sent_[r.open] ||
-                    Key(prev - 1) == ":" || Key(prev - 1) == "-" || IsSentenceEnd(Key(prev - 1));
-      if (!starts && prev > 0) {
-        // "X said, “...”" / "X said “...”": a cue right before.
-        uint32_t j = prev - 1;
-        if (Comma(j) && j > 0) --j;
-        for (uint32_t c = j + 1; c-- > 0 && j - c < 3;) {
-          if (IsCue(c) && c + cue_len_[c] == j + 1) starts = true;
-          if (c == 0) break;
-        }
-      }
-      if (!starts && r.parts.size() > 1) starts = true;
+      bool starts = StartsStatement(r.open) || r.parts.size() > 1;
       if (Words(r.parts) < kMinStatementWords || !starts) continue;
       r.statement = true;
       Found f;
@@ -387,7 +406,7 @@ class ExtractRun {
       f.parts = r.parts;
       for (auto& p : f.parts) p = TrimDirect(p);
       f.frame = Frame(r.open, close + 1);
-      AttributeDirect(r, close, &f);
+      AttributeDirect(r, r.close, &f);   // an interrupted quote's attribution follows its first part
       found_.push_back(std::move(f));
     }
   }
@@ -540,13 +559,14 @@ class ExtractRun {
         continue;
       }
       if (T(k).kind != TokenKind::kWord) break;
+      if (cls == WordClass::kDeterminer && k > begin && Key(k - 1) != "of" && Key(k - 1) != "for") break;
       if (Cap(k) || cls != WordClass::kNone || ((w == "of" || w == "for") && k > begin)) {
         ++k;
         continue;
       }
       break;
     }
-    while (k > begin && (Key(k - 1) == "of" || Key(k - 1) == "for")) --k;
+    while (k > begin && (Key(k - 1) == "of" || Key(k - 1) == "for" || Class(k - 1) == WordClass::kDeterminer)) --k;
     if (k == begin) return {};
     if (IsPronoun(begin)) return {begin, begin + 1};
     return {begin, k};
@@ -689,16 +709,26 @@ class ExtractRun {
   uint32_t SkipSetting(uint32_t c, uint32_t k, uint32_t end) const {
     while (k < end && x_.speaker_skip_en_.contains(Key(k))) ++k;
     if (cue_of_[c]->object && k < end && Key(k) != "that" && !InQuote(k)) {
-      const TokRange np = NounPhraseAfter(k, end);
-      if (!np.empty()) k = np.last;
-      else if (k < end && T(k).kind == TokenKind::kWord && (Key(k) == "him" || Key(k) == "her" || Key(k) == "them" ||
-                                                          Key(k) == "us" || Key(k) == "me")) ++k;
+      // The addressee: "Reuters", "reporters", "state television", "the BBC", "him".
+      uint32_t j = k;
+      if (j < end && Class(j) == WordClass::kDeterminer) ++j;
+      while (j < end && j - k < 5 && T(j).kind == TokenKind::kWord && Key(j) != "that" &&
+             (Cap(j) || IsSettingNoun(Key(j)) || Class(j) == WordClass::kRole || Class(j) == WordClass::kOrg ||
+              Class(j) == WordClass::kModifier || Key(j) == "him" || Key(j) == "her" || Key(j) == "them" ||
+              Key(j) == "us" || Key(j) == "me")) {
+        ++j;
+      }
+      if (j > k && (j == end || Key(j) == "that" || Key(j) == ":" || Comma(j) || IsPreposition(Key(j)) ||
+                    T(j).kind == TokenKind::kWord || InQuote(j))) {
+        k = j;
+      }
     }
     for (int rounds = 0; rounds < 4 && k < end && IsPreposition(Key(k)); ++rounds) {
       uint32_t j = k + 1;
+      if (j < end && Class(j) == WordClass::kDeterminer) ++j;
       while (j < end && j - k <= 8 &&
-             (Cap(j) || Class(j) == WordClass::kDeterminer || IsSettingNoun(Key(j)) || T(j).kind == TokenKind::kNumber ||
-              Key(j) == "'s" || Key(j) == "of")) {
+             (Cap(j) || IsSettingNoun(Key(j)) || T(j).kind == TokenKind::kNumber || Key(j) == "of" ||
+              (Class(j) == WordClass::kDeterminer && j > 0 && Key(j - 1) == "of"))) {
         ++j;
       }
       if (j == k + 1) break;
@@ -729,6 +759,7 @@ class ExtractRun {
     auto tail_is_setting = [&](uint32_t from) {
       for (uint32_t t = from; t < send; ++t) {
         if (!(T(t).kind == TokenKind::kPunctuation || IsSettingNoun(Key(t)) || IsPreposition(Key(t)) ||
+              Key(t) == "of" || Key(t) == "and" ||
               Cap(t) || Class(t) != WordClass::kNone || x_.speaker_skip_en_.contains(Key(t)) ||
               T(t).kind == TokenKind::kNumber)) {
           return false;
@@ -949,51 +980,43 @@ class ExtractRun {
       if (T(k).kind == TokenKind::kWord) t.push_back(k);
     }
     if (t.empty()) return n;
-    bool indefinite = false;
     size_t i = 0;
+    bool indefinite = false;
     while (i < t.size() && Class(t[i]) == WordClass::kDeterminer) {
       indefinite |= Key(t[i]) != "the";
       ++i;
     }
     // A possessive country before a role or an organisation ("Iran's").
-    if (i + 1 < t.size() && Key(t[i]).ends_with("'s") && Cap(t[i])) ++i;
+    if (i + 1 < t.size() && Possessive(t[i]) && Cap(t[i])) ++i;
     if (i >= t.size()) return n;
-    int last_role = -1;
-    bool has_org = false;
+    // The name: the capitalized words at the end that are no title, role or
+    // organisation word; what comes before them is the role.
+    size_t a = t.size();
+    while (a > i && Cap(t[a - 1]) && Class(t[a - 1]) == WordClass::kNone && !Possessive(t[a - 1])) --a;
+    bool has_org = false, has_role = false;
     for (size_t m = i; m < t.size(); ++m) {
-      const WordClass c = Class(t[m]);
-      if (c == WordClass::kTitle || c == WordClass::kRole) last_role = static_cast<int>(m);
-      has_org |= c == WordClass::kOrg;
+      has_org |= Class(t[m]) == WordClass::kOrg;
+      has_role |= Class(t[m]) == WordClass::kRole || Class(t[m]) == WordClass::kTitle;
     }
-    if (last_role >= 0) {
-      // The name: capitalized words after the last title or role word.
-      size_t a = static_cast<size_t>(last_role) + 1;
-      size_t b = a;
-      while (b < t.size() && Cap(t[b]) && Class(t[b]) == WordClass::kNone) ++b;
-      if (b > a && b == t.size()) {
-        n.name = DisplayOf(t[a], t[b - 1]);
-        n.role = DisplayOf(t[i], t[last_role]);
-        return n;
+    if (a < t.size() && !indefinite && (a == i || has_role || has_org || Class(t[a - 1]) != WordClass::kNone)) {
+      n.name = DisplayOf(t[a], t.back());
+      if (a > 0) n.role = DisplayOf(t[0], t[a - 1]);
+      if (a > i && !has_role && has_org) {   // "the Foreign Ministry Tehran" is not a person
+        n.group = true;
       }
-      n.role = DisplayOf(t[g.first == t[0] ? 0 : 0], t.back());
-      n.unnamed = true;
       return n;
     }
     bool all_cap = true;
-    for (size_t m = i; m < t.size(); ++m) all_cap &= Cap(t[m]) || Key(t[m]) == "of" || Key(t[m]) == "for" || Key(t[m]) == "and";
-    if (indefinite || !all_cap) {
-      n.role = DisplayOf(t[0], t.back());
-      n.unnamed = true;
-      if (has_org && !indefinite) {   // "the foreign ministry"
-        n.name = DisplayOf(t[i], t.back());
-        n.unnamed = false;
-        n.group = true;
-        n.role.clear();
-      }
+    for (size_t m = i; m < t.size(); ++m) {
+      all_cap &= Cap(t[m]) || Key(t[m]) == "of" || Key(t[m]) == "for" || Key(t[m]) == "and";
+    }
+    if (!indefinite && (has_org && (all_cap || !has_role))) {   // "the Foreign Ministry", "the ministry"
+      n.name = DisplayOf(t[i], t.back());
+      n.group = true;
       return n;
     }
-    n.name = DisplayOf(t[i], t.back());
-    n.group = has_org;
+    n.role = DisplayOf(t[0], t.back());
+    n.unnamed = true;
     return n;
   }
 
@@ -1009,59 +1032,41 @@ class ExtractRun {
       n.unnamed = true;
       return n;
     }
-    // Words that belong to titles and roles, and the name between them.
-    std::vector<bool> role(t.size(), false);
-    bool in_role = false, seen_role = false;
-    for (size_t m = 0; m < t.size(); ++m) {
-      const WordClass c = Class(t[m]);
-      if (c == WordClass::kTitle) {
-        role[m] = true;
-        continue;
-      }
-      if (c == WordClass::kRole) {
-        in_role = true;
-        seen_role = true;
-      } else if (in_role && c == WordClass::kNone) {
-        in_role = false;
-      }
-      role[m] = in_role;
-      if (!in_role && c == WordClass::kOrg && !seen_role && m == 0) {
-        // An organisation speaking: "وزارت امور خارجه اعلام کرد".
-        bool all = true;
-        for (uint32_t k : t) all &= Class(k) != WordClass::kNone || true;
-        (void)all;
-        n.name = DisplayOf(t[0], t.back());
-        n.group = true;
-        return n;
-      }
+    auto roleish = [&](uint32_t k) {
+      const WordClass c = Class(k);
+      return c == WordClass::kRole || c == WordClass::kOrg || c == WordClass::kPlace || c == WordClass::kConnector ||
+             c == WordClass::kModifier || c == WordClass::kTitle;
+    };
+    size_t i = 0;
+    while (i < t.size() && Class(t[i]) == WordClass::kTitle) ++i;
+    std::string titles = i > 0 ? DisplayOf(t[0], t[i - 1]) : "";
+    auto join = [](std::string a, const std::string& b) {
+      if (a.empty()) return b;
+      if (b.empty()) return a;
+      return a + " " + b;
+    };
+    if (i < t.size() && Class(t[i]) == WordClass::kOrg) {
+      // An organisation speaking: "وزارت امور خارجه اعلام کرد".
+      n.name = DisplayOf(t[i], t.back());
+      n.group = true;
+      n.role = titles;
+      return n;
     }
-    // The name: the longest run of non-role words.
-    size_t best_a = 0, best_b = 0;
-    for (size_t a = 0; a < t.size();) {
-      if (role[a]) {
-        ++a;
-        continue;
-      }
-      size_t b = a;
-      while (b < t.size() && !role[b]) ++b;
-      if (b - a > best_b - best_a) {
-        best_a = a;
-        best_b = b;
-      }
-      a = b;
+    if (i < t.size() && Class(t[i]) == WordClass::kNone) {
+      // NAME ROLE: "ناصر کنعانی سخنگوی وزارت امور خارجه".
+      size_t b = i;
+      while (b < t.size() && Class(t[b]) == WordClass::kNone) ++b;
+      n.name = DisplayOf(t[i], t[b - 1]);
+      n.role = join(titles, b < t.size() ? DisplayOf(t[b], t.back()) : "");
+      return n;
     }
-    std::string role_text;
-    for (size_t m = 0; m < t.size(); ++m) {
-      if (!role[m]) continue;
-      size_t e = m;
-      while (e + 1 < t.size() && role[e + 1]) ++e;
-      if (!role_text.empty()) role_text += " ";
-      role_text += DisplayOf(t[m], t[e]);
-      m = e;
-    }
-    n.role = role_text;
-    if (best_b > best_a) {
-      n.name = DisplayOf(t[best_a], t[best_b - 1]);
+    // ROLE NAME: "سخنگوی وزارت امور خارجه ناصر کنعانی".
+    size_t b = i;
+    while (b < t.size() && roleish(t[b])) ++b;
+    if (b > i) titles = join(titles, DisplayOf(t[i], t[b - 1]));
+    n.role = titles;
+    if (b < t.size()) {
+      n.name = DisplayOf(t[b], t.back());
     } else {
       n.unnamed = true;
     }
@@ -1154,6 +1159,7 @@ class ExtractRun {
   const bool persian_;
   std::vector<uint32_t> para_, sent_, para_end_, sent_first_, sent_end_;
   std::vector<Mark> mark_;
+  std::vector<bool> wide_;   // a two-token mark (`` or ''), the second token after it
   std::vector<int> region_of_;
   std::vector<Region> regions_;
   std::vector<uint32_t> cue_len_, phrase_len_;
