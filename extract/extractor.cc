@@ -579,7 +579,14 @@ class ExtractRun {
     while (k < end && x_.speaker_skip_en_.contains(Key(k))) ++k;
     if (k >= end) return {};
     if (IsPronoun(k)) return {k, k + 1};
-    return NounPhraseAfter(k, end);
+    TokRange np = NounPhraseAfter(k, end);
+    // "said Jamal Idris, the mayor of Kano."
+    if (!np.empty() && np.last + 1 < end && Comma(np.last) && Class(np.last + 1) == WordClass::kDeterminer) {
+      uint32_t j = np.last + 1;
+      while (j < end && T(j).kind == TokenKind::kWord) ++j;
+      if (j == end || IsSentenceEnd(Key(j))) np.last = j;
+    }
+    return np;
   }
 
   // For a cue after the content: the speaker between the content and the
@@ -659,6 +666,12 @@ class ExtractRun {
     if (IsPronoun(start)) return {start, start + 1};
     uint32_t last = start + 1;
     while (last < limit && last - start < kMaxSpeakerTokens && !stop(last)) ++last;
+    // "کنعانی، سخنگوی وزارت امور خارجه، گفت": an apposition between commas.
+    if (last < limit && Comma(last)) {
+      uint32_t k = last + 1;
+      while (k < limit && k - last < kMaxSpeakerTokens && T(k).kind == TokenKind::kWord) ++k;
+      if (k < limit && k > last + 1 && Comma(k) && Class(last + 1) != WordClass::kNone) last = k;
+    }
     return {start, last};
   }
 
@@ -687,10 +700,14 @@ class ExtractRun {
       }
       const uint32_t send = std::min(sent_end_[c], pend);
       if (persian_) {
-        if (k < send && Key(k) == "که") {
+        // "گفت که ..." or "گفت ..." (a clause after the verb).
+        const bool ke = k < send && Key(k) == "که";
+        const bool bare = k < send && T(k).kind == TokenKind::kWord && Key(k) != "و" && Key(k) != "اما" &&
+                          Key(k) != "ولی" && Key(k) != "تا" && !x_.speaker_stops_fa_.contains(Key(k));
+        if (ke || bare) {
           Found f;
           f.kind = StatementKind::kReported;
-          f.parts = {TrimReported({k + 1, send})};
+          f.parts = {TrimReported({ke ? k + 1 : k, send})};
           if (Words(f.parts) < kMinStatementWords || StartsQuote(f.parts[0])) continue;
           f.frame = Frame(c, send);
           AttachKeep(c, &f);
@@ -903,8 +920,14 @@ class ExtractRun {
       while (sp_end < send && !Comma(sp_end) && !IsSentenceEnd(Key(sp_end)) && sp_end - p < kMaxSpeakerTokens + 2) {
         ++sp_end;
       }
+      // "According to Leila Navabi, an analyst in Tehran, the talks ...".
+      if (sp_end < send && Comma(sp_end) && sp_end + 1 < send && Class(sp_end + 1) == WordClass::kDeterminer) {
+        uint32_t j = sp_end + 1;
+        while (j < send && !Comma(j) && j - sp_end < kMaxSpeakerTokens) ++j;
+        if (j < send && Comma(j)) sp_end = j;
+      }
       TokRange speaker{p + phrase_len_[p], sp_end};
-      if (!persian_) speaker = NounPhraseAfter(speaker.first, speaker.last);
+      if (persian_) speaker = PersianSubject(speaker.first, speaker.last);
       TokRange content;
       if (p == sfirst || (p > sfirst && OnlyIntroOrLead(sfirst, p))) {
         if (sp_end >= send || !Comma(sp_end)) continue;
@@ -928,7 +951,15 @@ class ExtractRun {
   }
 
   bool OnlyIntroOrLead(uint32_t first, uint32_t p) const {
-    if (persian_) return SkipLeads(first, p) == p;
+    if (persian_) {
+      if (SkipLeads(first, p) == p) return true;
+      // "به گزارش ایسنا به نقل از رویترز،": a lead that runs into the source.
+      if (phrase_of_[first] == nullptr || phrase_of_[first]->role != Extractor::AttributionRole::kLead) return false;
+      for (uint32_t k = first; k < p; ++k) {
+        if (Comma(k)) return false;
+      }
+      return true;
+    }
     return p > first && Comma(p - 1) && OnlyIntro(first, p - 1);
   }
 
@@ -1045,17 +1076,18 @@ class ExtractRun {
       if (b.empty()) return a;
       return a + " " + b;
     };
-    if (i < t.size() && Class(t[i]) == WordClass::kOrg) {
+    if (i < t.size() && Class(t[i]) == WordClass::kOrg && (i + 1 >= t.size() || Class(t[i + 1]) != WordClass::kNone)) {
       // An organisation speaking: "وزارت امور خارجه اعلام کرد".
       n.name = DisplayOf(t[i], t.back());
       n.group = true;
       n.role = titles;
       return n;
     }
-    if (i < t.size() && Class(t[i]) == WordClass::kNone) {
-      // NAME ROLE: "ناصر کنعانی سخنگوی وزارت امور خارجه".
+    if (i < t.size() && Class(t[i]) != WordClass::kRole && Class(t[i]) != WordClass::kModifier) {
+      // NAME ROLE: "ناصر کنعانی سخنگوی وزارت امور خارجه"; a name may hold
+      // words that also name places or bodies (محمد اسلامی، نیویورک تایمز).
       size_t b = i;
-      while (b < t.size() && Class(t[b]) == WordClass::kNone) ++b;
+      while (b < t.size() && Class(t[b]) != WordClass::kRole && Class(t[b]) != WordClass::kTitle) ++b;
       n.name = DisplayOf(t[i], t[b - 1]);
       n.role = join(titles, b < t.size() ? DisplayOf(t[b], t.back()) : "");
       return n;
