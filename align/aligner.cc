@@ -622,8 +622,9 @@ ScoredPair Aligner::Score(const StatementFeatures& en, const StatementFeatures& 
   if (p.speaker > 0) {
     const Statement& es = *en.statement;
     const Statement& ps = *fa.statement;
-    pair.evidence.push_back({EvidenceKind::kSpeaker, es.speaker, es.speaker_span.value_or(Span{}), ps.speaker,
-                             ps.speaker_span.value_or(Span{}), w.speaker});
+    pair.evidence.push_back({EvidenceKind::kSpeaker, es.speaker,
+                             es.speaker_name_span.value_or(es.speaker_span.value_or(Span{})), ps.speaker,
+                             ps.speaker_name_span.value_or(ps.speaker_span.value_or(Span{})), w.speaker});
   }
   std::stable_sort(pair.evidence.begin(), pair.evidence.end(),
                    [](const Evidence& a, const Evidence& b) { return a.weight > b.weight; });

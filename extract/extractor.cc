@@ -100,6 +100,7 @@ class ExtractRun {
     FindColonAndReported();
     FindClauses();
     FindAccordingTo();
+    FindMentions();
     return Emit();
   }
 
@@ -426,14 +427,17 @@ class ExtractRun {
 
   void AttributeDirect(const Region& r, uint32_t close, Found* f) {
     const uint32_t n = N();
-    // 1. Before the open mark, in its sentence: "X said: “...”".
+    // 1. Before the open mark, in its sentence: "X said: “...”", and after
+    //    a colon any setting between ("X wrote in a letter to his
+    //    counterpart: “...”", "X told reporters in Islamabad: “...”").
     if (r.open > 0) {
       uint32_t j = r.open;
-      if (j > 0 && (Key(j - 1) == ":" || Comma(j - 1))) --j;
+      const bool colon = Key(j - 1) == ":";
+      if (colon || Comma(j - 1)) --j;
       const uint32_t floor = sent_first_[r.open];
-      for (uint32_t c = j; c-- > floor && j - c <= kAttributionReach;) {
+      for (uint32_t c = j; c-- > floor && j - c <= (colon ? 2 * kAttributionReach : kAttributionReach);) {
         if (InQuote(c)) break;
-        if (IsCue(c) && c + cue_len_[c] >= j - 2 && c + cue_len_[c] <= j) {
+        if (IsCue(c) && !used_cue_[c] && c + cue_len_[c] <= j && (colon || c + cue_len_[c] + 2 >= j)) {
           Attach(c, f, r.open);
           return;
         }
@@ -448,6 +452,23 @@ class ExtractRun {
       if (IsCue(c)) {
         Attach(c, f, r.open, close + 1);
         return;
+      }
+    }
+    // 2b. A short sentence of its own right after the quote:
+    //     "“Who will pay?” Reza Amini said." / «...» این را علی باقری گفت.
+    if (close + 1 < n && sent_[close + 1] != sent_[close] && para_[close + 1] == para_[close]) {
+      const uint32_t next_end = std::min(sent_end_[close + 1], para_end_[close + 1]);
+      if (next_end - (close + 1) <= kAttributionReach) {
+        for (uint32_t c = close + 1; c < next_end; ++c) {
+          if (InQuote(c)) break;
+          if (IsCue(c) && !used_cue_[c]) {
+            Attach(c, f, r.open, close + 1);
+            if (!f->speaker.empty()) return;
+            f->cue.reset();
+            used_cue_[c] = false;
+            break;
+          }
+        }
       }
     }
     // 3. A dash and a name: "“...” — Jamal Idris".
@@ -798,7 +819,7 @@ class ExtractRun {
       }
     }
     if (speaker) {
-      TokRange content = TrimReported({sfirst, content_end});
+      TokRange content = TrimReported({SkipDateline(sfirst), content_end});
       if (Words(content) < kMinStatementWords) return;
       if (InQuote(content.first) && region_of_[content.first] >= 0 &&
           regions_[region_of_[content.first]].statement) {
@@ -840,6 +861,25 @@ class ExtractRun {
     f.confidence = that ? 0.85 : 0.75;
     CollectFragments(&f);
     found_.push_back(std::move(f));
+  }
+
+  // An English dateline opening a paragraph ("LONDON (Reuters) -",
+  // "ISLAMABAD, Jan. 19 -"): the first token after it, else `first`.
+  uint32_t SkipDateline(uint32_t first) const {
+    if (persian_ || (first > 0 && para_[first - 1] == para_[first])) return first;
+    bool upper = false, paren = false;
+    for (uint32_t k = first; k < N() && k - first < 12 && para_[k] == para_[first]; ++k) {
+      if (Key(k) == "-") return upper ? k + 1 : first;
+      if (Key(k) == "(") paren = true;
+      if (Key(k) == ")") paren = false;
+      if (T(k).kind != TokenKind::kWord || paren) continue;
+      const std::string_view o = Orig(k);
+      bool has_lower = false;
+      for (char ch : o) has_lower |= ch >= 'a' && ch <= 'z';
+      if (!has_lower && o.size() >= 3) upper = true;
+      else if (!Cap(k)) return first;
+    }
+    return first;
   }
 
   // "On Monday," / "In Tehran," before a sentence's attribution.
@@ -933,7 +973,7 @@ class ExtractRun {
         if (sp_end >= send || !Comma(sp_end)) continue;
         content = TrimReported({sp_end + 1, send});
       } else if (p > sfirst && (Comma(p - 1) || Key(p - 1) == "-")) {
-        content = TrimReported({sfirst, p - 1});
+        content = TrimReported({SkipDateline(sfirst), p - 1});
       } else {
         continue;
       }
@@ -967,6 +1007,7 @@ class ExtractRun {
 
   struct Name {
     std::string name, role;
+    uint32_t name_first = 0, name_last = 0;   // tokens of the name, [first, last]
     bool group = false;      // an organisation
     bool unnamed = false;    // a description
   };
@@ -975,6 +1016,12 @@ class ExtractRun {
     const uint32_t b = T(first).display.begin, e = T(last).display.end;
     if (e <= b) return "";
     return CollapseSpaces(std::string_view(text_.display).substr(b, e - b));
+  }
+
+  void SetName(Name* n, uint32_t first, uint32_t last) const {
+    n->name = DisplayOf(first, last);
+    n->name_first = first;
+    n->name_last = last;
   }
 
   Name Canonical(TokRange r) const {
@@ -993,6 +1040,8 @@ class ExtractRun {
     for (const Name& nm : names) {
       if (!nm.name.empty() && !nm.unnamed && out.name.empty()) {
         out.name = nm.name;
+        out.name_first = nm.name_first;
+        out.name_last = nm.name_last;
         out.group = nm.group;
         if (!nm.role.empty()) out.role = nm.role;
       }
@@ -1030,7 +1079,7 @@ class ExtractRun {
       has_role |= Class(t[m]) == WordClass::kRole || Class(t[m]) == WordClass::kTitle;
     }
     if (a < t.size() && !indefinite && (a == i || has_role || has_org || Class(t[a - 1]) != WordClass::kNone)) {
-      n.name = DisplayOf(t[a], t.back());
+      SetName(&n, t[a], t.back());
       if (a > 0) n.role = DisplayOf(t[0], t[a - 1]);
       if (a > i && !has_role && has_org) {   // "the Foreign Ministry Tehran" is not a person
         n.group = true;
@@ -1042,7 +1091,7 @@ class ExtractRun {
       all_cap &= Cap(t[m]) || Key(t[m]) == "of" || Key(t[m]) == "for" || Key(t[m]) == "and";
     }
     if (!indefinite && (has_org && (all_cap || !has_role))) {   // "the Foreign Ministry", "the ministry"
-      n.name = DisplayOf(t[i], t.back());
+      SetName(&n, t[i], t.back());
       n.group = true;
       return n;
     }
@@ -1078,7 +1127,7 @@ class ExtractRun {
     };
     if (i < t.size() && Class(t[i]) == WordClass::kOrg && (i + 1 >= t.size() || Class(t[i + 1]) != WordClass::kNone)) {
       // An organisation speaking: "وزارت امور خارجه اعلام کرد".
-      n.name = DisplayOf(t[i], t.back());
+      SetName(&n, t[i], t.back());
       n.group = true;
       n.role = titles;
       return n;
@@ -1088,7 +1137,7 @@ class ExtractRun {
       // words that also name places or bodies (محمد اسلامی، نیویورک تایمز).
       size_t b = i;
       while (b < t.size() && Class(t[b]) != WordClass::kRole && Class(t[b]) != WordClass::kTitle) ++b;
-      n.name = DisplayOf(t[i], t[b - 1]);
+      SetName(&n, t[i], t[b - 1]);
       n.role = join(titles, b < t.size() ? DisplayOf(t[b], t.back()) : "");
       return n;
     }
@@ -1098,11 +1147,32 @@ class ExtractRun {
     if (b > i) titles = join(titles, DisplayOf(t[i], t[b - 1]));
     n.role = titles;
     if (b < t.size()) {
-      n.name = DisplayOf(t[b], t.back());
+      SetName(&n, t[b], t.back());
     } else {
       n.unnamed = true;
     }
     return n;
+  }
+
+  // Named people opening a sentence ("Maria Lopez arrived in Kabul."):
+  // what a later "she" or "وی" may stand for even if they said nothing.
+  void FindMentions() {
+    const uint32_t n = N();
+    for (uint32_t k = 0; k < n; ++k) {
+      if (sent_first_[k] != k || InQuote(k)) continue;
+      const uint32_t end = std::min(sent_end_[k], para_end_[k]);
+      TokRange np;
+      if (persian_) {
+        np = PersianSubject(SkipLeads(k, end), end);
+      } else {
+        np = NounPhraseAfter(SkipDateline(k), end);
+      }
+      if (np.empty() || (np.last - np.first == 1 && IsPronoun(np.first))) continue;
+      const Name nm = Canonical(np);
+      if (nm.name.empty() || nm.group || nm.name.find(' ') == std::string::npos) continue;
+      if (persian_ && nm.role.empty()) continue;   // a role marks a person: "محمد طاهری مدیرعامل ..."
+      mentions_.push_back({np.first, nm.name});
+    }
   }
 
   // ---- Output ----
@@ -1115,6 +1185,7 @@ class ExtractRun {
     // colon speech are found before reported speech).
     std::vector<Statement> out;
     std::string last_person, last_group, last_any;
+    uint32_t last_person_at = 0;
     uint32_t covered_until = 0;
     for (const Found& f : found_) {
       if (f.parts.empty() || f.parts.front().empty()) continue;
@@ -1155,7 +1226,17 @@ class ExtractRun {
         if (f.speaker.last - f.speaker.first == 1 && IsPronoun(f.speaker.first)) {
           const auto& m = persian_ ? x_.pronouns_fa_ : x_.pronouns_en_;
           const Extractor::Referent ref = m.find(Key(f.speaker.first))->second;
-          const std::string& who = ref == Extractor::Referent::kPerson ? last_person
+          // The person last named before the pronoun, as a speaker or as
+          // the subject of a sentence.
+          std::string person = last_person;
+          uint32_t person_at = last_person.empty() ? 0 : last_person_at;
+          for (const auto& [at, name] : mentions_) {
+            if (at < f.speaker.first && (person.empty() || at > person_at)) {
+              person = name;
+              person_at = at;
+            }
+          }
+          const std::string& who = ref == Extractor::Referent::kPerson ? person
                                    : !last_group.empty()              ? last_group
                                                                       : last_any;
           s.speaker = who;
@@ -1165,9 +1246,13 @@ class ExtractRun {
           const Name nm = Canonical(f.speaker);
           s.speaker = nm.name;
           s.speaker_role = nm.role;
+          if (!nm.name.empty()) {
+            s.speaker_name_span = Span{T(nm.name_first).original.begin, T(nm.name_last).original.end};
+          }
           s.speaker_status = nm.name.empty() ? SpeakerStatus::kUnnamed : SpeakerStatus::kNamed;
           if (!nm.name.empty()) {
             (nm.group ? last_group : last_person) = nm.name;
+            if (!nm.group) last_person_at = f.speaker.first;
             last_any = nm.name;
           }
         }
@@ -1200,6 +1285,7 @@ class ExtractRun {
   std::vector<bool> used_cue_;
   std::vector<Found> found_;
   std::vector<std::pair<uint32_t, TokRange>> clause_speakers_;
+  std::vector<std::pair<uint32_t, std::string>> mentions_;   // (token, name) in order
 };
 
 absl::StatusOr<std::unique_ptr<Extractor>> Extractor::Load(const ExtractorData& data) {

@@ -44,6 +44,7 @@ struct Statement {
   std::vector<Span> fragments;       // quoted words inside a reported statement
   std::string speaker;      // canonical name; empty when unknown
   std::optional<Span> speaker_span;  // the speaker phrase as written (or the pronoun)
+  std::optional<Span> speaker_name_span;  // the name within it (unset for a pronoun or a description)
   std::string speaker_role; // titles and roles separated from the name
   SpeakerStatus speaker_status = SpeakerStatus::kNone;
   std::string cue;          // as written; empty when none

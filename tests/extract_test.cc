@@ -199,15 +199,32 @@ TEST(ExtractorTest, NeverCrashesOnStrayMarks) {
 }
 
 TEST(ExtractorTest, LoaderRejectsBadData) {
-  ExtractorData data{"said\tsay\nsaid\tsay\n", "گفت\tگفتن\n", "he\ten\n", "در\n", "also\n"};
-  auto r = Extractor::Load(data);
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
-  data.cues_en = "said\tsay\n";
-  data.pronouns = "he\txx\n";
-  EXPECT_FALSE(Extractor::Load(data).ok());
-  data.pronouns = "he\ten\n";
-  EXPECT_TRUE(Extractor::Load(data).ok());
+  ExtractorData data = Extractor::EmbeddedData();
+  ASSERT_TRUE(Extractor::Load(data).ok());
+  struct Bad {
+    std::string_view ExtractorData::*field;
+    const char* text;
+    const char* message;   // part of the error
+  };
+  const Bad bad[] = {
+      {&ExtractorData::cues_en, "said\tsay\nsaid\tsay\n", "cues_en.tsv:2: duplicate cue"},
+      {&ExtractorData::cues_en, "told\ttell\tbogus\n", "cues_en.tsv:1: unknown flag"},
+      {&ExtractorData::pronouns, "he\txx\tperson\n", "pronouns.tsv:1: language must be en or fa"},
+      {&ExtractorData::pronouns, "he\ten\tthing\n", "pronouns.tsv:1: referent must be"},
+      {&ExtractorData::attributions, "according to\ten\tmaybe\n", "attributions.tsv:1: role must be"},
+      {&ExtractorData::titles_en, "minister\trole\nminister\torg\n", "titles_en.tsv:2: word listed earlier"},
+      {&ExtractorData::titles_fa, "وزیر\tboss\n", "titles_fa.tsv:1: class must be"},
+      {&ExtractorData::abbreviations_en, "mr\nMr\n", "abbreviations_en.txt:2: duplicate abbreviation"},
+  };
+  for (const Bad& b : bad) {
+    SCOPED_TRACE(b.text);
+    ExtractorData d = data;
+    d.*b.field = b.text;
+    auto r = Extractor::Load(d);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(std::string(r.status().message()).find(b.message), std::string::npos) << r.status().message();
+  }
   EXPECT_GE(Extractor::Default().CueCount(Language::kPersian), 30u);
 }
 
