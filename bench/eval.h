@@ -15,5 +15,6 @@ int Usage(const std::string& error);
 int RunNormalizeEval(const std::vector<std::string>& args);
 int RunRetrievalEval(const std::vector<std::string>& args);
 int RunDocAlignEval(const std::vector<std::string>& args);
+int RunExtractEval(const std::vector<std::string>& args);
 
 }  // namespace quotematch::eval

@@ -5,6 +5,8 @@
 //   quotematch-eval retrieval --en FILE --fa FILE
 //   quotematch-eval docalign --en FILE --fa FILE --docs FILE [...]
 //       the aligner on line-aligned parallel text (bench/eval_align.cc)
+//   quotematch-eval extract --gold DIR [--verbose]
+//       the extractor on annotated articles (bench/eval_extract.cc)
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -31,6 +33,12 @@ Commands:
       document; drops sentences on each side, merges adjacent English pairs,
       aligns each document pair; prints precision, recall and "f1: 0.xxxx";
       --calibrate also fits the score's calibration to the gold links
+  extract --gold DIR [--verbose]
+      articles NAME.en.txt / NAME.fa.txt with NAME.*.gold.tsv annotations
+      (examples/extract/README.md); prints content token precision, recall
+      and F1, speaker and kind accuracy per language, and a last line
+      "en f1 0.xxxx speaker 0.xxxx (n=N) fa f1 0.xxxx speaker 0.xxxx (n=M)";
+      --verbose lists the statements whose speaker or kind is wrong
   --weight NAME=VALUE overrides one score parameter (align/aligner.h
   ScoreWeights: bias, coverage_en, coverage_fa, per_name, per_number,
   number_conflict, length, speaker, margin_k), for tuning
@@ -57,5 +65,6 @@ int main(int argc, char** argv) {
   if (command == "normalize") return quotematch::eval::RunNormalizeEval(args);
   if (command == "retrieval") return quotematch::eval::RunRetrievalEval(args);
   if (command == "docalign") return quotematch::eval::RunDocAlignEval(args);
+  if (command == "extract") return quotematch::eval::RunExtractEval(args);
   return quotematch::eval::Usage("unknown command '" + command + "'");
 }
