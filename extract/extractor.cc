@@ -232,7 +232,11 @@ class ExtractRun {
     if (Key(j) == ":" || Key(j) == "-" || IsSentenceEnd(Key(j))) return true;
     if (Comma(j) && j > 0) --j;
     for (int skipped = 0; skipped < 3 && j > 0 && x_.speaker_skip_en_.contains(Key(j)); ++skipped) --j;
-    for (const auto& cue : Cues()) {
+    const auto& by_last = persian_ ? x_.cue_last_fa_ : x_.cue_last_en_;
+    auto it = by_last.find(Key(j));
+    if (it == by_last.end()) return false;
+    for (uint32_t id : it->second) {
+      const auto& cue = Cues()[id];
       const size_t len = cue.tokens.size();
       if (j + 1 < len) continue;
       bool ok = true;
@@ -330,18 +334,26 @@ class ExtractRun {
     phrase_of_.assign(n, nullptr);
     for (uint32_t k = 0; k < n; ++k) {
       if (InQuote(k) || T(k).kind != TokenKind::kWord) continue;
-      for (const auto& cue : Cues()) {
-        const size_t len = cue.tokens.size();
-        if (k + len > n) continue;
-        bool ok = true;
-        for (size_t i = 0; i < len && ok; ++i) ok = Key(k + i) == cue.tokens[i] && !InQuote(k + i);
-        if (ok) {
-          cue_len_[k] = static_cast<uint32_t>(len);
-          cue_of_[k] = &cue;
-          break;   // longest first
+      const auto& cue_index = persian_ ? x_.cue_first_fa_ : x_.cue_first_en_;
+      if (auto it = cue_index.find(Key(k)); it != cue_index.end()) {
+        for (uint32_t id : it->second) {
+          const auto& cue = Cues()[id];
+          const size_t len = cue.tokens.size();
+          if (k + len > n) continue;
+          bool ok = true;
+          for (size_t i = 1; i < len && ok; ++i) ok = Key(k + i) == cue.tokens[i] && !InQuote(k + i);
+          if (ok) {
+            cue_len_[k] = static_cast<uint32_t>(len);
+            cue_of_[k] = &cue;
+            break;   // longest first
+          }
         }
       }
-      for (const auto& ph : persian_ ? x_.phrases_fa_ : x_.phrases_en_) {
+      const auto& phrase_index = persian_ ? x_.phrase_first_fa_ : x_.phrase_first_en_;
+      auto pit = phrase_index.find(Key(k));
+      if (pit == phrase_index.end()) continue;
+      for (uint32_t id : pit->second) {
+        const auto& ph = (persian_ ? x_.phrases_fa_ : x_.phrases_en_)[id];
         const size_t len = ph.tokens.size();
         if (k + len > n) continue;
         bool ok = true;
@@ -1406,6 +1418,17 @@ absl::StatusOr<std::unique_ptr<Extractor>> Extractor::Load(const ExtractorData& 
   for (auto* list : {&x->phrases_en_, &x->phrases_fa_}) {
     std::stable_sort(list->begin(), list->end(),
                      [](const Phrase& a, const Phrase& b) { return a.tokens.size() > b.tokens.size(); });
+  }
+  for (int side = 0; side < 2; ++side) {
+    const auto& cues = side == 0 ? x->cues_en_ : x->cues_fa_;
+    const auto& phrases = side == 0 ? x->phrases_en_ : x->phrases_fa_;
+    for (uint32_t i = 0; i < cues.size(); ++i) {
+      (side == 0 ? x->cue_first_en_ : x->cue_first_fa_)[cues[i].tokens.front()].push_back(i);
+      (side == 0 ? x->cue_last_en_ : x->cue_last_fa_)[cues[i].tokens.back()].push_back(i);
+    }
+    for (uint32_t i = 0; i < phrases.size(); ++i) {
+      (side == 0 ? x->phrase_first_en_ : x->phrase_first_fa_)[phrases[i].tokens.front()].push_back(i);
+    }
   }
   return x;
 }

@@ -99,6 +99,10 @@ class Extractor {
 
   std::vector<Cue> cues_en_, cues_fa_;          // longest first
   std::vector<Phrase> phrases_en_, phrases_fa_;  // longest first
+  // Indices into the lists above by their first (and, for cues, last)
+  // token, longest first.
+  using Index = absl::flat_hash_map<std::string, std::vector<uint32_t>>;
+  Index cue_first_en_, cue_first_fa_, cue_last_en_, cue_last_fa_, phrase_first_en_, phrase_first_fa_;
   absl::flat_hash_map<std::string, Referent> pronouns_en_, pronouns_fa_;
   absl::flat_hash_set<std::string> speaker_stops_fa_;
   absl::flat_hash_set<std::string> speaker_skip_en_;
