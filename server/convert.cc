@@ -113,6 +113,12 @@ void StatementToProto(const Statement& s, v1::Statement* out) {
   if (s.cue_span) SpanToProto(*s.cue_span, out->mutable_cue_span());
   SpanToProto(s.sentence_span, out->mutable_sentence_span());
   out->set_confidence(s.confidence);
+  out->set_cue_lemma(s.cue_lemma);
+  out->set_speaker_role(s.speaker_role);
+  out->set_speaker_status(static_cast<v1::SpeakerStatus>(static_cast<int>(s.speaker_status)));
+  if (s.speaker_name_span) SpanToProto(*s.speaker_name_span, out->mutable_speaker_name_span());
+  for (const Span& p : s.content_parts) SpanToProto(p, out->add_content_parts());
+  for (const Span& f : s.fragments) SpanToProto(f, out->add_fragments());
 }
 
 void PairToProto(const PairResult& p, v1::QuotePair* out) {
