@@ -527,21 +527,62 @@ class ExtractRun {
     while (j > floor && (x_.speaker_skip_en_.contains(Key(j - 1)))) --j;
     if (j == floor) return {};
     if (IsPronoun(j - 1) && !InQuote(j - 1)) return {j - 1, j};
-    if (Comma(j - 1)) {
-      // "NAME, ROLE, said" or "ROLE, NAME, said".
+    if (Comma(j - 1) || IsDash(j - 1)) {
+      // "NAME, ROLE, said", "ROLE, NAME, said", "NAME — ROLE — said", or a
+      // clause about the speaker: "An official, who asked not to be named, said".
       const uint32_t inner_end = j - 1;
       uint32_t k = inner_end;
-      while (k > floor && inner_end - k < kMaxSpeakerTokens && !Comma(k - 1) && !InQuote(k - 1) &&
+      while (k > floor && inner_end - k < 2 * kMaxSpeakerTokens && !Comma(k - 1) && !IsDash(k - 1) && !InQuote(k - 1) &&
              !IsSentenceEnd(Key(k - 1))) {
         --k;
       }
-      if (k > floor + 1 && Comma(k - 1)) {
-        const TokRange first = NounPhraseBefore(k - 1, floor);
-        if (!first.empty()) return {first.first, inner_end};
+      if (k > floor + 1 && (Comma(k - 1) || IsDash(k - 1)) && k < inner_end) {
+        TokRange first = NounPhraseBefore(k - 1, floor);
+        if (first.empty() || first.first > floor) {
+          const TokRange d = Description(k - 1, floor);
+          if (!d.empty()) first = d;
+        }
+        if (first.empty()) return {};
+        if (IsAsideWord(Key(k))) return {first.first, k - 1};
+        if (inner_end - k <= kMaxSpeakerTokens) return {first.first, inner_end};
       }
       return {};
     }
-    return NounPhraseBefore(j, floor);
+    TokRange r = NounPhraseBefore(j, floor);
+    if (r.empty() || r.first > floor) {
+      const TokRange d = Description(j, floor);
+      if (!d.empty()) r = d;
+    }
+    return r;
+  }
+
+  // A dash between spaces (— or a spaced hyphen), not a hyphen in a word.
+  bool IsDash(uint32_t k) const {
+    if (Key(k) != "-") return false;
+    const uint32_t b = T(k).original.begin, e = T(k).original.end;
+    const bool glued_before = b > 0 && doc_.text[b - 1] != ' ' && doc_.text[b - 1] != '\n';
+    const bool glued_after = e < doc_.text.size() && doc_.text[e] != ' ' && doc_.text[e] != '\n';
+    return !(glued_before && glued_after);
+  }
+
+  // Words that open a clause about the speaker rather than an apposition.
+  static bool IsAsideWord(std::string_view key) {
+    static const absl::flat_hash_set<std::string_view> kWords = {
+        "who", "which", "whose", "speaking", "citing", "asked", "declining", "requesting", "insisting",
+        "writing", "referring", "responding", "reacting", "addressing", "quoted", "quoting", "visiting"};
+    return kWords.contains(key);
+  }
+
+  // A description opening the sentence ("A senior official of the
+  // irrigation department said"): from `floor` to `end` when it starts with
+  // a determiner and holds no comma, quote, cue or "that".
+  TokRange Description(uint32_t end, uint32_t floor) const {
+    if (end <= floor || end - floor > 2 * kMaxSpeakerTokens) return {};
+    if (Class(floor) != WordClass::kDeterminer) return {};
+    for (uint32_t k = floor; k < end; ++k) {
+      if (InQuote(k) || Comma(k) || IsCue(k) || Key(k) == "that" || IsSentenceEnd(Key(k)) || Key(k) == ":") return {};
+    }
+    return {floor, end};
   }
 
   // A speaker phrase ending at `end` (exclusive): capitalized words, title
@@ -553,14 +594,24 @@ class ExtractRun {
       if (InQuote(t) || T(t).kind == TokenKind::kNumber) break;
       const std::string& w = Key(t);
       const WordClass cls = Class(t);
-      const bool joiner = (w == "of" || w == "for" || w == "and" || w == "-") && k < end;
+      const bool joiner = (w == "of" || w == "for" || w == "and" || (w == "-" && !IsDash(t))) && k < end;
+      if (w == ")") {   // "National Disaster Management Authority (NDMA) Chairman"
+        uint32_t open = t;
+        while (open > floor && t - open < 6 && Key(open) != "(") --open;
+        if (Key(open) == "(" && open > floor) {
+          k = open;
+          continue;
+        }
+        break;
+      }
       if (Key(t) == "." && t > 0 && x_.abbreviations_en_.contains(Key(t - 1))) {
         --k;
         continue;
       }
-      if (T(t).kind != TokenKind::kWord && w != "-") break;
+      if (T(t).kind != TokenKind::kWord && !(w == "-" && !IsDash(t))) break;
       if (cls == WordClass::kDeterminer) {
         --k;
+        if (t > floor && (Key(t - 1) == "of" || Key(t - 1) == "for")) continue;   // "Office for the Coordination"
         break;
       }
       if (Cap(t) || cls != WordClass::kNone || joiner) {
@@ -613,6 +664,15 @@ class ExtractRun {
     if (k >= end) return {};
     if (IsPronoun(k)) return {k, k + 1};
     TokRange np = NounPhraseAfter(k, end);
+    // "said national team captain Usman Rafiq": lower-case role words
+    // before a name that closes the sentence or meets a comma.
+    if (np.empty() || !Cap(np.last - 1)) {
+      uint32_t j = k;
+      while (j < end && j - k < 8 && T(j).kind == TokenKind::kWord && !Cap(j) && Key(j) != "that") ++j;
+      uint32_t e = j;
+      while (e < end && Cap(e)) ++e;
+      if (e > j && (e == end || Comma(e) || IsSentenceEnd(Key(e)))) np = {k, e};
+    }
     // "said Jamal Idris, the mayor of Kano."
     if (!np.empty() && np.last + 1 < end && Comma(np.last) && Class(np.last + 1) == WordClass::kDeterminer) {
       uint32_t j = np.last + 1;
@@ -808,6 +868,7 @@ class ExtractRun {
     // Trailing: the speech comes first, the attribution closes the sentence.
     auto tail_is_setting = [&](uint32_t from) {
       for (uint32_t t = from; t < send; ++t) {
+        if (Comma(t) && t + 1 < send && IsAsideWord(Key(t + 1))) return true;   // ", speaking at the airport."
         if (!(T(t).kind == TokenKind::kPunctuation || IsSettingNoun(Key(t)) || IsPreposition(Key(t)) ||
               Key(t) == "of" || Key(t) == "and" ||
               Cap(t) || Class(t) != WordClass::kNone || x_.speaker_skip_en_.contains(Key(t)) ||
@@ -895,9 +956,14 @@ class ExtractRun {
   }
 
   // "On Monday," / "In Tehran," before a sentence's attribution.
+  // An introductory phrase ending in a comma: "On Monday,", "In Tehran,",
+  // "Reading out the short order,": short, with no quote, cue or comma.
   bool OnlyIntro(uint32_t first, uint32_t comma) const {
-    if (comma <= first || comma - first > 5) return false;
-    return IsPreposition(Key(first)) || IsSentenceOpener(Key(first));
+    if (comma <= first || comma - first > 8) return false;
+    for (uint32_t k = first; k < comma; ++k) {
+      if (InQuote(k) || IsCue(k) || Comma(k)) return false;
+    }
+    return true;
   }
 
   // Quotes inside a statement's content that are not statements
@@ -981,8 +1047,8 @@ class ExtractRun {
       TokRange speaker{p + phrase_len_[p], sp_end};
       if (persian_) speaker = PersianSubject(speaker.first, speaker.last);
       TokRange content;
-      if (p == sfirst || (p > sfirst && OnlyIntroOrLead(sfirst, p))) {
-        if (sp_end >= send || !Comma(sp_end)) continue;
+      const bool leading = sp_end < send && Comma(sp_end);
+      if (leading && (p == sfirst || (p > sfirst && OnlyIntroOrLead(sfirst, p)))) {
         content = TrimReported({sp_end + 1, send});
       } else if (p > sfirst && (Comma(p - 1) || Key(p - 1) == "-")) {
         content = TrimReported({SkipDateline(sfirst), p - 1});
@@ -1041,7 +1107,7 @@ class ExtractRun {
     std::vector<TokRange> segs;
     uint32_t s = r.first;
     for (uint32_t k = r.first; k <= r.last; ++k) {
-      if (k == r.last || Comma(k)) {
+      if (k == r.last || Comma(k) || IsDash(k)) {
         if (k > s) segs.push_back({s, k});
         s = k + 1;
       }
@@ -1089,6 +1155,11 @@ class ExtractRun {
     for (size_t m = i; m < t.size(); ++m) {
       has_org |= Class(t[m]) == WordClass::kOrg;
       has_role |= Class(t[m]) == WordClass::kRole || Class(t[m]) == WordClass::kTitle;
+    }
+    if (has_org && !has_role && !indefinite) {   // "the UN Office for the Coordination of Humanitarian Affairs"
+      SetName(&n, t[i], t.back());
+      n.group = true;
+      return n;
     }
     if (a < t.size() && !indefinite && (a == i || has_role || has_org || Class(t[a - 1]) != WordClass::kNone)) {
       SetName(&n, t[a], t.back());
