@@ -577,10 +577,13 @@ class ExtractRun {
   // irrigation department said"): from `floor` to `end` when it starts with
   // a determiner and holds no comma, quote, cue or "that".
   TokRange Description(uint32_t end, uint32_t floor) const {
-    if (end <= floor || end - floor > 2 * kMaxSpeakerTokens) return {};
+    if (end <= floor || end - floor > kMaxSpeakerTokens - 2) return {};
     if (Class(floor) != WordClass::kDeterminer) return {};
     for (uint32_t k = floor; k < end; ++k) {
-      if (InQuote(k) || Comma(k) || IsCue(k) || Key(k) == "that" || IsSentenceEnd(Key(k)) || Key(k) == ":") return {};
+      if (InQuote(k) || Comma(k) || IsDash(k) || IsCue(k) || Key(k) == "that" || IsSentenceEnd(Key(k)) ||
+          Key(k) == ":" || T(k).kind == TokenKind::kNumber) {
+        return {};
+      }
     }
     return {floor, end};
   }
@@ -704,10 +707,21 @@ class ExtractRun {
     uint32_t start = c;
     while (start > 0 && c - start < 60) {
       const uint32_t t = start - 1;
-      if (sent_[t] != sent_[c] || InQuote(t) || Key(t) == ":") break;
+      if (sent_[t] != sent_[c] || Key(t) == ":") break;
+      if (InQuote(t) && regions_[region_of_[t]].statement) break;   // a title in « » is part of the clause
       --start;
     }
     start = SkipLeads(start, c);
+    // An adverbial opening ("در بخش بانوان،", "در ادامه جلسه،").
+    if (start < c && x_.speaker_stops_fa_.contains(Key(start))) {
+      for (uint32_t k = start + 1; k < c && k - start <= 6; ++k) {
+        if (Comma(k)) {
+          start = k + 1;
+          break;
+        }
+        if (T(k).kind != TokenKind::kWord) break;
+      }
+    }
     return PersianSubject(start, c);
   }
 
@@ -763,7 +777,7 @@ class ExtractRun {
     if (last < limit && Comma(last)) {
       uint32_t k = last + 1;
       while (k < limit && k - last < kMaxSpeakerTokens && T(k).kind == TokenKind::kWord) ++k;
-      if (k < limit && k > last + 1 && Comma(k) && Class(last + 1) != WordClass::kNone) last = k;
+      if (k < limit && k > last + 1 && Comma(k) && (Class(last + 1) != WordClass::kNone || k - last <= 4)) last = k;
     }
     return {start, last};
   }
@@ -1048,7 +1062,9 @@ class ExtractRun {
       if (persian_) speaker = PersianSubject(speaker.first, speaker.last);
       TokRange content;
       const bool leading = sp_end < send && Comma(sp_end);
-      if (leading && (p == sfirst || (p > sfirst && OnlyIntroOrLead(sfirst, p)))) {
+      uint32_t opening = sfirst;   // "همچنین به نقل از ..."
+      while (persian_ && opening < p && x_.speaker_stops_fa_.contains(Key(opening))) ++opening;
+      if (leading && (p == opening || (p > sfirst && OnlyIntroOrLead(sfirst, p)))) {
         content = TrimReported({sp_end + 1, send});
       } else if (p > sfirst && (Comma(p - 1) || Key(p - 1) == "-")) {
         content = TrimReported({SkipDateline(sfirst), p - 1});
@@ -1114,6 +1130,18 @@ class ExtractRun {
     }
     std::vector<Name> names;
     for (const TokRange& g : segs) names.push_back(persian_ ? PersianName(g) : EnglishName(g));
+    if (persian_ && names.size() > 1) {
+      // "سخنگوی صنعت آب کشور، حمید رستگار،": a segment of only a name wins,
+      // and the other is its role.
+      for (size_t i = 0; i < names.size(); ++i) {
+        if (names[i].name.empty() || !names[i].role.empty()) continue;
+        Name out = names[i];
+        for (size_t j = 0; j < segs.size(); ++j) {
+          if (j != i && out.role.empty()) out.role = DisplayOf(segs[j].first, segs[j].last - 1);
+        }
+        return out;
+      }
+    }
     Name out;
     for (const Name& nm : names) {
       if (!nm.name.empty() && !nm.unnamed && out.name.empty()) {
