@@ -32,6 +32,27 @@ std::vector<Document> Articles(std::string_view suffix, Language lang) {
   return docs;
 }
 
+// What normalization alone (the tokens extraction reads) costs on the same
+// articles, for the split between the two.
+void BM_NormalizeOnly(benchmark::State& state, std::string_view suffix, Language lang) {
+  const std::vector<Document> docs = Articles(suffix, lang);
+  NormalizedText norm;
+  size_t bytes = 0;
+  for (auto _ : state) {
+    for (const Document& d : docs) {
+      if (!Normalizer::Default().Normalize(d.text, lang, &norm).ok()) {
+        state.SkipWithError("normalization failed");
+        return;
+      }
+      benchmark::DoNotOptimize(norm.tokens.data());
+      bytes += d.text.size();
+    }
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+}
+BENCHMARK_CAPTURE(BM_NormalizeOnly, en, ".en.txt", Language::kEnglish);
+BENCHMARK_CAPTURE(BM_NormalizeOnly, fa, ".fa.txt", Language::kPersian);
+
 void BM_Extract(benchmark::State& state, std::string_view suffix, Language lang) {
   const std::vector<Document> docs = Articles(suffix, lang);
   if (docs.empty()) {

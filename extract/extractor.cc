@@ -134,16 +134,15 @@ class ExtractRun {
   std::string_view Orig(uint32_t k) const {
     return std::string_view(doc_.text).substr(toks_[k].original.begin, toks_[k].original.size());
   }
-  WordClass Class(uint32_t k) const {
-    const auto& m = persian_ ? x_.titles_fa_ : x_.titles_en_;
-    auto it = m.find(Key(k));
-    return it == m.end() ? WordClass::kNone : it->second;
-  }
+  // Per-token facts looked up once (Classify): word class, pronoun, and
+  // skip word (English adverbs beside a cue; Persian speaker stop words).
+  WordClass Class(uint32_t k) const { return class_[k]; }
+  bool IsPronoun(uint32_t k) const { return pronoun_[k]; }
+  bool Skip(uint32_t k) const { return skip_[k]; }
   bool Possessive(uint32_t k) const {
     const std::string_view o = Orig(k);
     return o.ends_with("'s") || o.ends_with("\xE2\x80\x99s");
   }
-  bool IsPronoun(uint32_t k) const { return (persian_ ? x_.pronouns_fa_ : x_.pronouns_en_).contains(Key(k)); }
   bool Comma(uint32_t k) const { return Key(k) == ","; }
   bool SameSentence(uint32_t a, uint32_t b) const { return sent_[a] == sent_[b]; }
 
@@ -154,6 +153,20 @@ class ExtractRun {
     mark_.assign(n, Mark::kNone);
     wide_.assign(n, false);
     sent_.assign(n, 0);
+    class_.assign(n, WordClass::kNone);
+    pronoun_.assign(n, false);
+    skip_.assign(n, false);
+    facts_.assign(n, nullptr);
+    const auto& facts = persian_ ? x_.facts_fa_ : x_.facts_en_;
+    for (uint32_t k = 0; k < n; ++k) {
+      if (T(k).kind != TokenKind::kWord) continue;
+      auto it = facts.find(Key(k));
+      if (it == facts.end()) continue;
+      facts_[k] = &it->second;
+      class_[k] = it->second.word_class;
+      pronoun_[k] = it->second.pronoun;
+      skip_[k] = it->second.skip;
+    }
     uint32_t p = 0;
     for (uint32_t k = 0; k < n; ++k) {
       if (k > 0) {
@@ -231,7 +244,7 @@ class ExtractRun {
     uint32_t j = open - 1;
     if (Key(j) == ":" || Key(j) == "-" || IsSentenceEnd(Key(j))) return true;
     if (Comma(j) && j > 0) --j;
-    for (int skipped = 0; skipped < 3 && j > 0 && x_.speaker_skip_en_.contains(Key(j)); ++skipped) --j;
+    for (int skipped = 0; skipped < 3 && j > 0 && Skip(j); ++skipped) --j;
     const auto& by_last = persian_ ? x_.cue_last_fa_ : x_.cue_last_en_;
     auto it = by_last.find(Key(j));
     if (it == by_last.end()) return false;
@@ -334,9 +347,9 @@ class ExtractRun {
     phrase_of_.assign(n, nullptr);
     for (uint32_t k = 0; k < n; ++k) {
       if (InQuote(k) || T(k).kind != TokenKind::kWord) continue;
-      const auto& cue_index = persian_ ? x_.cue_first_fa_ : x_.cue_first_en_;
-      if (auto it = cue_index.find(Key(k)); it != cue_index.end()) {
-        for (uint32_t id : it->second) {
+      if (facts_[k] == nullptr) continue;
+      if (const auto* ids = facts_[k]->cues; ids != nullptr) {
+        for (uint32_t id : *ids) {
           const auto& cue = Cues()[id];
           const size_t len = cue.tokens.size();
           if (k + len > n) continue;
@@ -349,10 +362,8 @@ class ExtractRun {
           }
         }
       }
-      const auto& phrase_index = persian_ ? x_.phrase_first_fa_ : x_.phrase_first_en_;
-      auto pit = phrase_index.find(Key(k));
-      if (pit == phrase_index.end()) continue;
-      for (uint32_t id : pit->second) {
+      if (facts_[k]->phrases == nullptr) continue;
+      for (uint32_t id : *facts_[k]->phrases) {
         const auto& ph = (persian_ ? x_.phrases_fa_ : x_.phrases_en_)[id];
         const size_t len = ph.tokens.size();
         if (k + len > n) continue;
@@ -379,7 +390,7 @@ class ExtractRun {
         if (IsCue(c) && c + cue_len_[c] == j + 1) return c;
         if (c == 0) break;
       }
-      if (!x_.speaker_skip_en_.contains(Key(j)) && !Comma(j)) break;
+      if (!Skip(j) && !Comma(j)) break;
     }
     return std::nullopt;
   }
@@ -524,7 +535,7 @@ class ExtractRun {
   TokRange EnglishSpeakerBefore(uint32_t c, uint32_t floor) const {
     if (c == 0 || c <= floor) return {};
     uint32_t j = c;   // one past the phrase
-    while (j > floor && (x_.speaker_skip_en_.contains(Key(j - 1)))) --j;
+    while (j > floor && (Skip(j - 1))) --j;
     if (j == floor) return {};
     if (IsPronoun(j - 1) && !InQuote(j - 1)) return {j - 1, j};
     if (Comma(j - 1) || IsDash(j - 1)) {
@@ -663,7 +674,7 @@ class ExtractRun {
   TokRange EnglishSpeakerAfterCue(uint32_t c) const {
     uint32_t k = c + cue_len_[c];
     const uint32_t end = std::min(sent_end_[c], para_end_[c]);
-    while (k < end && x_.speaker_skip_en_.contains(Key(k))) ++k;
+    while (k < end && Skip(k)) ++k;
     if (k >= end) return {};
     if (IsPronoun(k)) return {k, k + 1};
     TokRange np = NounPhraseAfter(k, end);
@@ -713,7 +724,7 @@ class ExtractRun {
     }
     start = SkipLeads(start, c);
     // An adverbial opening ("در بخش بانوان،", "در ادامه جلسه،").
-    if (start < c && x_.speaker_stops_fa_.contains(Key(start))) {
+    if (start < c && Skip(start)) {
       for (uint32_t k = start + 1; k < c && k - start <= 6; ++k) {
         if (Comma(k)) {
           start = k + 1;
@@ -763,9 +774,9 @@ class ExtractRun {
   // phrase or the cue; a pronoun alone.
   TokRange PersianSubject(uint32_t start, uint32_t limit) const {
     auto stop = [&](uint32_t k) {
-      return T(k).kind != TokenKind::kWord || x_.speaker_stops_fa_.contains(Key(k)) || phrase_of_[k] != nullptr;
+      return T(k).kind != TokenKind::kWord || Skip(k) || phrase_of_[k] != nullptr;
     };
-    while (start < limit && (T(start).kind != TokenKind::kWord || x_.speaker_stops_fa_.contains(Key(start)))) {
+    while (start < limit && (T(start).kind != TokenKind::kWord || Skip(start))) {
       if (InQuote(start)) return {};
       ++start;
     }
@@ -810,7 +821,7 @@ class ExtractRun {
         // "گفت که ..." or "گفت ..." (a clause after the verb).
         const bool ke = k < send && Key(k) == "که";
         const bool bare = k < send && T(k).kind == TokenKind::kWord && Key(k) != "و" && Key(k) != "اما" &&
-                          Key(k) != "ولی" && Key(k) != "تا" && !x_.speaker_stops_fa_.contains(Key(k));
+                          Key(k) != "ولی" && Key(k) != "تا" && !Skip(k);
         if (ke || bare) {
           Found f;
           f.kind = StatementKind::kReported;
@@ -831,7 +842,7 @@ class ExtractRun {
   // Skips, after an English cue, adverbs, an addressee ("told Reuters") and
   // setting phrases ("in a statement on Monday"), and a comma after them.
   uint32_t SkipSetting(uint32_t c, uint32_t k, uint32_t end) const {
-    while (k < end && x_.speaker_skip_en_.contains(Key(k))) ++k;
+    while (k < end && Skip(k)) ++k;
     if (cue_of_[c]->object && k < end && Key(k) != "that" && !InQuote(k)) {
       // The addressee: "Reuters", "reporters", "state television", "the BBC", "him".
       uint32_t j = k;
@@ -859,7 +870,7 @@ class ExtractRun {
       k = j;
       if (k < end && Comma(k)) ++k;
     }
-    while (k < end && x_.speaker_skip_en_.contains(Key(k))) ++k;
+    while (k < end && Skip(k)) ++k;
     return k;
   }
 
@@ -885,7 +896,7 @@ class ExtractRun {
         if (Comma(t) && t + 1 < send && IsAsideWord(Key(t + 1))) return true;   // ", speaking at the airport."
         if (!(T(t).kind == TokenKind::kPunctuation || IsSettingNoun(Key(t)) || IsPreposition(Key(t)) ||
               Key(t) == "of" || Key(t) == "and" ||
-              Cap(t) || Class(t) != WordClass::kNone || x_.speaker_skip_en_.contains(Key(t)) ||
+              Cap(t) || Class(t) != WordClass::kNone || Skip(t) ||
               T(t).kind == TokenKind::kNumber)) {
           return false;
         }
@@ -1063,7 +1074,7 @@ class ExtractRun {
       TokRange content;
       const bool leading = sp_end < send && Comma(sp_end);
       uint32_t opening = sfirst;   // "همچنین به نقل از ..."
-      while (persian_ && opening < p && x_.speaker_stops_fa_.contains(Key(opening))) ++opening;
+      while (persian_ && opening < p && Skip(opening)) ++opening;
       if (leading && (p == opening || (p > sfirst && OnlyIntroOrLead(sfirst, p)))) {
         content = TrimReported({sp_end + 1, send});
       } else if (p > sfirst && (Comma(p - 1) || Key(p - 1) == "-")) {
@@ -1387,6 +1398,9 @@ class ExtractRun {
   const bool persian_;
   std::vector<uint32_t> para_, sent_, para_end_, sent_first_, sent_end_;
   std::vector<Mark> mark_;
+  std::vector<WordClass> class_;
+  std::vector<const Extractor::WordFacts*> facts_;
+  std::vector<bool> pronoun_, skip_;
   std::vector<bool> wide_;   // a two-token mark (`` or ''), the second token after it
   std::vector<int> region_of_;
   std::vector<Region> regions_;
@@ -1528,6 +1542,14 @@ absl::StatusOr<std::unique_ptr<Extractor>> Extractor::Load(const ExtractorData& 
     for (uint32_t i = 0; i < phrases.size(); ++i) {
       (side == 0 ? x->phrase_first_en_ : x->phrase_first_fa_)[phrases[i].tokens.front()].push_back(i);
     }
+  }
+  for (int side = 0; side < 2; ++side) {
+    auto& facts = side == 0 ? x->facts_en_ : x->facts_fa_;
+    for (const auto& [w, c] : side == 0 ? x->titles_en_ : x->titles_fa_) facts[w].word_class = c;
+    for (const auto& [w, r] : side == 0 ? x->pronouns_en_ : x->pronouns_fa_) facts[w].pronoun = true;
+    for (const auto& w : side == 0 ? x->speaker_skip_en_ : x->speaker_stops_fa_) facts[w].skip = true;
+    for (const auto& [w, ids] : side == 0 ? x->cue_first_en_ : x->cue_first_fa_) facts[w].cues = &ids;
+    for (const auto& [w, ids] : side == 0 ? x->phrase_first_en_ : x->phrase_first_fa_) facts[w].phrases = &ids;
   }
   return x;
 }

@@ -103,6 +103,15 @@ class Extractor {
   // token, longest first.
   using Index = absl::flat_hash_map<std::string, std::vector<uint32_t>>;
   Index cue_first_en_, cue_first_fa_, cue_last_en_, cue_last_fa_, phrase_first_en_, phrase_first_fa_;
+  // Everything known of one word, for one lookup per token.
+  struct WordFacts {
+    WordClass word_class = WordClass::kNone;
+    bool pronoun = false;
+    bool skip = false;                                  // speaker_skip_en / speaker_stops_fa
+    const std::vector<uint32_t>* cues = nullptr;        // cues starting with it
+    const std::vector<uint32_t>* phrases = nullptr;     // attribution phrases starting with it
+  };
+  absl::flat_hash_map<std::string, WordFacts> facts_en_, facts_fa_;
   absl::flat_hash_map<std::string, Referent> pronouns_en_, pronouns_fa_;
   absl::flat_hash_set<std::string> speaker_stops_fa_;
   absl::flat_hash_set<std::string> speaker_skip_en_;
