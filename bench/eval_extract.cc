@@ -49,29 +49,6 @@ std::vector<std::string> Split(std::string_view s, std::string_view sep) {
   return out;
 }
 
-const char* KindName(StatementKind k) {
-  switch (k) {
-    case StatementKind::kDirect: return "direct";
-    case StatementKind::kColon: return "colon";
-    case StatementKind::kReported: return "reported";
-    case StatementKind::kAccordingTo: return "according-to";
-  }
-  return "?";
-}
-
-std::string SpeakerKey(std::string_view s, Language lang) {
-  if (s == "-" || s.empty()) return "";
-  auto n = Normalizer::Default().Normalize(s, lang);
-  if (!n.ok()) return std::string(s);
-  std::string out;
-  for (const Token& t : n->tokens) {
-    if (t.kind != TokenKind::kWord && t.kind != TokenKind::kNumber) continue;
-    if (!out.empty()) out += " ";
-    out += t.key;
-  }
-  return out;
-}
-
 // Reads a gold file; on error returns false with `error` naming file:line.
 bool ReadGold(const std::string& path, const std::string& text, std::vector<GoldRow>* rows, std::string* error) {
   std::string tsv;
@@ -202,15 +179,16 @@ int RunExtractEval(const std::vector<std::string>& args) {
         }
       }
       const bool found = best_overlap > 0;
-      const bool speaker_ok = found && SpeakerKey(gold[g].speaker, lang) == SpeakerKey(got[best].speaker, lang);
-      const bool kind_ok = found && gold[g].kind == KindName(got[best].kind);
+      const bool speaker_ok = found && NameKey(gold[g].speaker, lang) == NameKey(got[best].speaker, lang);
+      const bool kind_ok = found && gold[g].kind == StatementKindName(got[best].kind);
       t.found += found;
       t.speaker_right += speaker_ok;
       t.kind_right += kind_ok;
       if (verbose && (!speaker_ok || !kind_ok || !found)) {
         std::printf("%s:%d %s | %s", gold_path.c_str(), gold[g].line, gold[g].kind.c_str(), gold[g].speaker.c_str());
         if (found) {
-          std::printf("  got %s | %s\n", KindName(got[best].kind), got[best].speaker.empty() ? "-" : got[best].speaker.c_str());
+          std::printf("  got %s | %s\n", std::string(StatementKindName(got[best].kind)).c_str(),
+                      got[best].speaker.empty() ? "-" : got[best].speaker.c_str());
         } else {
           std::printf("  not found\n");
         }

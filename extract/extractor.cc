@@ -144,7 +144,6 @@ class ExtractRun {
     return o.ends_with("'s") || o.ends_with("\xE2\x80\x99s");
   }
   bool Comma(uint32_t k) const { return Key(k) == ","; }
-  bool SameSentence(uint32_t a, uint32_t b) const { return sent_[a] == sent_[b]; }
 
   // Paragraphs (a newline between tokens), quote marks and sentences.
   void Classify() {
@@ -382,19 +381,6 @@ class ExtractRun {
   bool IsCue(uint32_t k) const { return k < N() && cue_len_[k] > 0; }
   TokRange CueAt(uint32_t k) const { return {k, k + cue_len_[k]}; }
 
-  // The last token of a cue that ends right before `k` (skipping adverbs), or nullopt.
-  std::optional<uint32_t> CueEndingBefore(uint32_t k, uint32_t limit) const {
-    for (uint32_t j = k; j > limit && k - j < 4;) {
-      --j;
-      for (uint32_t c = j + 1; c-- > 0 && j - c < 4;) {
-        if (IsCue(c) && c + cue_len_[c] == j + 1) return c;
-        if (c == 0) break;
-      }
-      if (!Skip(j) && !Comma(j)) break;
-    }
-    return std::nullopt;
-  }
-
   TokRange Frame(uint32_t first, uint32_t last) const { return {sent_first_[first], sent_end_[last > first ? last - 1 : first]}; }
 
   // Direct quotes: which regions are statements, how interrupted quotes
@@ -520,7 +506,7 @@ class ExtractRun {
         while (s < c && (Comma(s) || T(s).kind == TokenKind::kPunctuation)) ++s;
         f->speaker = PersianSubject(s, c);
       } else {
-        f->speaker = PersianSpeaker(c, content_begin);
+        f->speaker = PersianSpeaker(c);
       }
     } else {
       f->speaker = after ? EnglishSpeakerAround(c, *after) : EnglishSpeakerBefore(c, sent_first_[c]);
@@ -713,8 +699,7 @@ class ExtractRun {
   // Persian: the subject of the clause before cue c. The clause runs back
   // to the sentence start, a colon or a quote; outlet leads (به گزارش ...،)
   // and a clause phrase (با بیان اینکه ...،) are skipped.
-  TokRange PersianSpeaker(uint32_t c, uint32_t content_begin) const {
-    (void)content_begin;
+  TokRange PersianSpeaker(uint32_t c) const {
     uint32_t start = c;
     while (start > 0 && c - start < 60) {
       const uint32_t t = start - 1;
@@ -879,7 +864,7 @@ class ExtractRun {
   void AttachKeep(uint32_t c, Found* f) {
     used_cue_[c] = true;
     f->cue = CueAt(c);
-    if (persian_) f->speaker = PersianSpeaker(c, c);
+    if (persian_) f->speaker = PersianSpeaker(c);
     else {
       f->speaker = EnglishSpeakerBefore(c, sent_first_[c]);
       if (f->speaker.empty()) f->speaker = EnglishSpeakerAfterCue(c);
@@ -1023,7 +1008,7 @@ class ExtractRun {
       f.parts = {TrimReported({p + phrase_len_[p], last_comma})};
       if (Words(f.parts) < kMinStatementWords) continue;
       f.cue = CueAt(c);
-      f.speaker = PersianSpeaker(c, c);
+      f.speaker = PersianSpeaker(c);
       if (f.speaker.empty() || f.speaker.first >= p) {
         // The subject before the phrase: "وزیر با بیان اینکه ..."
         const TokRange before = PersianSubject(SkipLeads(sent_first_[p], p), p);
@@ -1552,6 +1537,29 @@ absl::StatusOr<std::unique_ptr<Extractor>> Extractor::Load(const ExtractorData& 
     for (const auto& [w, ids] : side == 0 ? x->phrase_first_en_ : x->phrase_first_fa_) facts[w].phrases = &ids;
   }
   return x;
+}
+
+std::string_view StatementKindName(StatementKind kind) {
+  switch (kind) {
+    case StatementKind::kDirect: return "direct";
+    case StatementKind::kColon: return "colon";
+    case StatementKind::kReported: return "reported";
+    case StatementKind::kAccordingTo: return "according-to";
+  }
+  return "unknown";
+}
+
+std::string NameKey(std::string_view name, Language language) {
+  if (name == "-" || name.empty()) return "";
+  auto n = Normalizer::Default().Normalize(name, language);
+  if (!n.ok()) return std::string(name);
+  std::string out;
+  for (const Token& t : n->tokens) {
+    if (t.kind != TokenKind::kWord && t.kind != TokenKind::kNumber) continue;
+    if (!out.empty()) out += " ";
+    out += t.key;
+  }
+  return out;
 }
 
 ExtractorData Extractor::EmbeddedData() {

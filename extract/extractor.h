@@ -60,6 +60,13 @@ struct ExtractorData {
   std::string_view abbreviations_en;   // data/extract/abbreviations_en.txt
 };
 
+// "direct", "colon", "reported" or "according-to" (the annotation names).
+std::string_view StatementKindName(StatementKind kind);
+
+// A speaker name as annotations compare it: the match keys of its words
+// and numbers, space-separated; "-" (no speaker) and "" give "".
+std::string NameKey(std::string_view name, Language language);
+
 class Extractor {
  public:
   // Validates and compiles the data. Errors name the file and line.

@@ -21,21 +21,6 @@ std::vector<Statement> ExtractText(const std::string& text, Language lang) {
 
 std::string Slice(const std::string& text, Span s) { return text.substr(s.begin, s.size()); }
 
-// Speaker and role strings compare on the match key (case, ZWNJ/space and
-// letter variants do not matter).
-std::string KeyOf(std::string_view s, Language lang) {
-  if (s == "-") return "";
-  auto n = Normalizer::Default().Normalize(s, lang);
-  if (!n.ok()) return std::string(s);
-  std::string out;
-  for (const Token& t : n->tokens) {
-    if (t.kind != TokenKind::kWord && t.kind != TokenKind::kNumber) continue;
-    if (!out.empty()) out += " ";
-    out += t.key;
-  }
-  return out;
-}
-
 // Content compares without the punctuation and spaces at either end.
 std::string TrimEnds(std::string_view s) {
   auto edge = [](std::string_view x, bool front) {
@@ -63,16 +48,6 @@ std::string Unescape(std::string_view s) {
     }
   }
   return out;
-}
-
-const char* KindName(StatementKind k) {
-  switch (k) {
-    case StatementKind::kDirect: return "direct";
-    case StatementKind::kColon: return "colon";
-    case StatementKind::kReported: return "reported";
-    case StatementKind::kAccordingTo: return "according-to";
-  }
-  return "?";
 }
 
 struct ExpectedStatement {
@@ -130,15 +105,16 @@ std::string Check(const TableCase& c, const std::vector<Statement>& got) {
     std::vector<std::string> parts;
     if (g.content_parts.empty()) parts.push_back(TrimEnds(Slice(c.text, g.content_span)));
     for (const Span& p : g.content_parts) parts.push_back(TrimEnds(Slice(c.text, p)));
-    const std::string desc = std::string(KindName(g.kind)) + " | " + (g.speaker.empty() ? "-" : g.speaker) + " | " +
+    const std::string desc = std::string(StatementKindName(g.kind)) + " | " + (g.speaker.empty() ? "-" : g.speaker) + " | " +
                              (g.speaker_role.empty() ? "-" : g.speaker_role) + " | " + StrJoin(parts, " ||| ");
     if (i >= c.statements.size()) {
       why += "  extra: " + desc + "\n";
       continue;
     }
     const ExpectedStatement& e = c.statements[i];
-    bool ok = e.kind == KindName(g.kind) && parts == e.parts && KeyOf(e.speaker, c.lang) == KeyOf(g.speaker, c.lang) &&
-              (e.role == "*" || KeyOf(e.role, c.lang) == KeyOf(g.speaker_role, c.lang));
+    const bool ok = e.kind == StatementKindName(g.kind) && parts == e.parts &&
+                    NameKey(e.speaker, c.lang) == NameKey(g.speaker, c.lang) &&
+                    (e.role == "*" || NameKey(e.role, c.lang) == NameKey(g.speaker_role, c.lang));
     if (!ok) {
       why += "  want: " + e.kind + " | " + e.speaker + " | " + e.role + " | " + StrJoin(e.parts, " ||| ") + "\n";
       why += "  got:  " + desc + "\n";

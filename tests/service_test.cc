@@ -112,7 +112,9 @@ TEST_P(ServiceTest, BadInputsGiveStatusCodesNamingTheField) {
     v1::NormalizeResponse resp;
     grpc::Status st = stub_->Normalize(&ctx, req, &resp);
     EXPECT_EQ(st.error_code(), c.code) << st.error_message();
-    if (*c.message) EXPECT_EQ(st.error_message(), c.message);
+    if (*c.message) {
+      EXPECT_EQ(st.error_message(), c.message);
+    }
   }
 }
 
