@@ -553,6 +553,12 @@ class ExtractRun {
     return r;
   }
 
+  static bool IsNameParticle(std::string_view key) {
+    static const absl::flat_hash_set<std::string_view> kParticles = {"de", "van", "von", "der", "den", "al", "el",
+                                                                     "bin", "ibn", "da", "di", "del", "la", "le", "du"};
+    return kParticles.contains(key);
+  }
+
   // A dash between spaces (— or a spaced hyphen), not a hyphen in a word.
   bool IsDash(uint32_t k) const {
     if (Key(k) != "-") return false;
@@ -618,6 +624,13 @@ class ExtractRun {
         --k;
         continue;
       }
+      // "airport officials", "shipping group": a lower-case word before a
+      // role or organisation word; "Jan de Vries": a name particle.
+      if (T(t).kind == TokenKind::kWord && k < end && !IsCue(t) &&
+          ((Class(k) == WordClass::kRole || Class(k) == WordClass::kOrg) || (IsNameParticle(w) && Cap(k)))) {
+        --k;
+        continue;
+      }
       break;
     }
     // Trim joiners at the start and a sentence opener ("But Malik said").
@@ -644,7 +657,8 @@ class ExtractRun {
       }
       if (T(k).kind != TokenKind::kWord) break;
       if (cls == WordClass::kDeterminer && k > begin && Key(k - 1) != "of" && Key(k - 1) != "for") break;
-      if (Cap(k) || cls != WordClass::kNone || ((w == "of" || w == "for") && k > begin)) {
+      if (Cap(k) || cls != WordClass::kNone || ((w == "of" || w == "for") && k > begin) ||
+          (IsNameParticle(w) && k > begin && k + 1 < end && Cap(k + 1))) {
         ++k;
         continue;
       }
@@ -709,7 +723,9 @@ class ExtractRun {
     }
     start = SkipLeads(start, c);
     // An adverbial opening ("در بخش بانوان،", "در ادامه جلسه،").
-    if (start < c && Skip(start)) {
+    static const absl::flat_hash_set<std::string_view> kOpeners = {"در", "به", "با", "از", "برای", "طی", "ضمن",
+                                                                    "پس", "پیش", "بعد", "قبل", "هنگام"};
+    if (start < c && kOpeners.contains(Key(start))) {
       for (uint32_t k = start + 1; k < c && k - start <= 6; ++k) {
         if (Comma(k)) {
           start = k + 1;
@@ -922,7 +938,9 @@ class ExtractRun {
     }
     // Forward: the attribution opens the sentence.
     if (before.empty()) return;
-    if (before.first != sfirst && !(before.first > sfirst && Comma(before.first - 1) && OnlyIntro(sfirst, before.first - 1))) {
+    const uint32_t opening = SkipDateline(sfirst);
+    if (before.first != opening &&
+        !(before.first > opening && Comma(before.first - 1) && OnlyIntro(opening, before.first - 1))) {
       return;
     }
     bool that = false;
@@ -952,7 +970,7 @@ class ExtractRun {
     if (persian_ || (first > 0 && para_[first - 1] == para_[first])) return first;
     bool upper = false, paren = false;
     for (uint32_t k = first; k < N() && k - first < 12 && para_[k] == para_[first]; ++k) {
-      if (Key(k) == "-") return upper ? k + 1 : first;
+      if (IsDash(k)) return upper ? k + 1 : first;
       if (Key(k) == "(") paren = true;
       if (Key(k) == ")") paren = false;
       if (T(k).kind != TokenKind::kWord || paren) continue;
@@ -1126,7 +1144,7 @@ class ExtractRun {
     }
     std::vector<Name> names;
     for (const TokRange& g : segs) names.push_back(persian_ ? PersianName(g) : EnglishName(g));
-    if (persian_ && names.size() > 1) {
+    if (persian_ && names.size() > 1 && names[0].name.empty()) {
       // "سخنگوی صنعت آب کشور، حمید رستگار،": a segment of only a name wins,
       // and the other is its role.
       for (size_t i = 0; i < names.size(); ++i) {
@@ -1174,18 +1192,24 @@ class ExtractRun {
     // The name: the capitalized words at the end that are no title, role or
     // organisation word; what comes before them is the role.
     size_t a = t.size();
-    while (a > i && Cap(t[a - 1]) && Class(t[a - 1]) == WordClass::kNone && !Possessive(t[a - 1])) --a;
+    while (a > i && ((Cap(t[a - 1]) && Class(t[a - 1]) == WordClass::kNone && !Possessive(t[a - 1])) ||
+                     (IsNameParticle(Key(t[a - 1])) && a < t.size()))) {
+      --a;
+    }
     bool has_org = false, has_role = false;
     for (size_t m = i; m < t.size(); ++m) {
       has_org |= Class(t[m]) == WordClass::kOrg;
       has_role |= Class(t[m]) == WordClass::kRole || Class(t[m]) == WordClass::kTitle;
     }
-    if (has_org && !has_role && !indefinite) {   // "the UN Office for the Coordination of Humanitarian Affairs"
+    // "Danish shipping group Maersk": a lower-case organisation word
+    // describes the name after it.
+    const bool described = a < t.size() && a > i && Class(t[a - 1]) == WordClass::kOrg && !Cap(t[a - 1]);
+    if (has_org && !has_role && !indefinite && !described) {   // "the UN Office for the Coordination of ..."
       SetName(&n, t[i], t.back());
       n.group = true;
       return n;
     }
-    if (a < t.size() && !indefinite && (a == i || has_role || has_org || Class(t[a - 1]) != WordClass::kNone)) {
+    if (a < t.size() && !indefinite && (a == i || has_role || has_org)) {
       SetName(&n, t[a], t.back());
       if (a > 0) n.role = DisplayOf(t[0], t[a - 1]);
       if (a > i && !has_role && has_org) {   // "the Foreign Ministry Tehran" is not a person
@@ -1200,6 +1224,10 @@ class ExtractRun {
     if (!indefinite && (has_org && (all_cap || !has_role))) {   // "the Foreign Ministry", "the ministry"
       SetName(&n, t[i], t.back());
       n.group = true;
+      return n;
+    }
+    if (!indefinite && all_cap && !has_role) {   // "the European Forest Fire Information System"
+      SetName(&n, t[i], t.back());
       return n;
     }
     n.role = DisplayOf(t[0], t.back());
@@ -1248,16 +1276,21 @@ class ExtractRun {
       n.role = join(titles, b < t.size() ? DisplayOf(t[b], t.back()) : "");
       return n;
     }
-    // ROLE NAME: "سخنگوی وزارت امور خارجه ناصر کنعانی".
-    size_t b = i;
-    while (b < t.size() && roleish(t[b])) ++b;
-    if (b > i) titles = join(titles, DisplayOf(t[i], t[b - 1]));
-    n.role = titles;
-    if (b < t.size()) {
-      SetName(&n, t[b], t.back());
-    } else {
-      n.unnamed = true;
+    // ROLE NAME: "سخنگوی وزارت امور خارجه ناصر کنعانی". The role may hold
+    // words no list has (سازمان «فضایی» ایران): the name is what follows
+    // the last title, role, organisation or place word, up to four words.
+    size_t last = i;
+    for (size_t m = i; m < t.size(); ++m) {
+      if (roleish(t[m])) last = m;
     }
+    const size_t b = last + 1;
+    if (b < t.size() && t.size() - b <= 4) {
+      SetName(&n, t[b], t.back());
+      n.role = join(titles, DisplayOf(t[i], t[last]));
+      return n;
+    }
+    n.role = join(titles, DisplayOf(t[i], t.back()));
+    n.unnamed = true;
     return n;
   }
 
