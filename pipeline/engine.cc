@@ -98,6 +98,22 @@ absl::StatusOr<std::unique_ptr<AnalyzedDocument>> Engine::Analyze(Document doc,
   return out;
 }
 
+absl::StatusOr<std::unique_ptr<AnalyzedDocument>> Engine::Reanalyze(Document doc,
+                                                                    std::vector<Statement> statements) const {
+  auto out = std::make_unique<AnalyzedDocument>();
+  ASSIGN_OR_RETURN(out->text, Normalize(doc.text, doc.language, "document.text"));
+  out->document = std::move(doc);
+  out->statements = std::move(statements);
+  out->features.reserve(out->statements.size());
+  for (const Statement& s : out->statements) {
+    if (s.content_span.end > out->document.text.size()) {
+      return absl::DataLossError(StrCat("stored statement ", s.id, " lies outside its document"));
+    }
+    out->features.push_back(aligner_.Featurize(out->document, out->text, s));
+  }
+  return out;
+}
+
 absl::StatusOr<double> Engine::ResolveMinScore(double min_score, std::string_view field) const {
   if (!(min_score >= 0.0 && min_score <= 1.0)) {  // also rejects NaN
     return absl::InvalidArgumentError(StrCat(field, ": must be in [0, 1], got ", min_score));

@@ -95,6 +95,12 @@ class Engine {
   absl::StatusOr<std::unique_ptr<AnalyzedDocument>> Analyze(Document doc,
                                                             std::string_view field) const;
 
+  // Normalizes `doc` and featurizes statements extracted from it earlier
+  // (stored ones): no extraction, so an index rebuilt from a store scores
+  // exactly the statements that were acknowledged.
+  absl::StatusOr<std::unique_ptr<AnalyzedDocument>> Reanalyze(Document doc,
+                                                              std::vector<Statement> statements) const;
+
   // Aligns one English and one Persian document. `min_score` 0 uses the
   // default; otherwise it must be in (0, 1].
   absl::StatusOr<AlignResult> Align(Document english, Document persian, double min_score) const;

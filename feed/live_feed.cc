@@ -1,0 +1,272 @@
+#include "feed/live_feed.h"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "base/status_macros.h"
+#include "base/strings.h"
+
+namespace quotematch {
+namespace {
+
+// A form in more statements than this proposes no candidates: it is too
+// common to tell statements apart, and its postings would make every new
+// statement cost as much as the corpus.
+constexpr size_t kMaxPostings = 4000;
+
+using Clock = std::chrono::steady_clock;
+
+// The distinct forms a statement is indexed under.
+std::vector<uint32_t> FormsOf(const StatementFeatures& f) {
+  std::vector<uint32_t> forms;
+  if (f.language == Language::kPersian) {
+    for (const FormRef& r : f.forms) forms.push_back(r.form);
+  } else {
+    for (const ConceptRef& c : f.concepts) forms.push_back(c.form);
+  }
+  std::sort(forms.begin(), forms.end());
+  forms.erase(std::unique(forms.begin(), forms.end()), forms.end());
+  return forms;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<LiveFeed>> LiveFeed::Open(const Engine& engine, std::unique_ptr<Store> store,
+                                                         LiveFeedOptions options) {
+  if (!(options.min_score > 0 && options.min_score <= 1)) {
+    return absl::InvalidArgumentError(StrCat("min_score: must be in (0, 1], got ", options.min_score));
+  }
+  if (options.window_seconds < 0) return absl::InvalidArgumentError("window_seconds: must not be negative");
+  std::unique_ptr<LiveFeed> feed(new LiveFeed(engine, std::move(store), options));
+  const Clock::time_point start = Clock::now();
+  std::lock_guard<std::mutex> lock(feed->mu_);
+  ASSIGN_OR_RETURN(feed->last_sequence_, feed->store_->LastSequence());
+  std::vector<std::string> unmatched;
+  RETURN_IF_ERROR(feed->store_->ForEachDocument([&](StoredDocument d) -> absl::Status {
+    const std::string id = d.document.id;
+    ASSIGN_OR_RETURN(auto analyzed, engine.Reanalyze(std::move(d.document), std::move(d.statements)));
+    if (!d.matched) unmatched.push_back(id);
+    ++feed->rebuild_.documents;
+    feed->rebuild_.statements += analyzed->statements.size();
+    feed->IndexLocked(std::move(analyzed));
+    return absl::OkStatus();
+  }));
+  ASSIGN_OR_RETURN(std::vector<Match> live, feed->store_->LiveMatches());
+  for (const Match& m : live) {
+    const Best b{m.id, m.score, m};
+    feed->best_[m.english_statement] = b;
+    feed->best_[m.persian_statement] = b;
+  }
+  for (const std::string& id : unmatched) {
+    ASSIGN_OR_RETURN(std::vector<MatchEvent> events, feed->MatchLocked(*feed->documents_.at(id)));
+    feed->ApplyLocked(events);
+    ++feed->rebuild_.rematched;
+  }
+  feed->rebuild_.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return feed;
+}
+
+absl::StatusOr<IngestResult> LiveFeed::Ingest(Document doc) {
+  ASSIGN_OR_RETURN(std::unique_ptr<AnalyzedDocument> analyzed, engine_.Analyze(std::move(doc), "document"));
+  IngestResult out;
+  out.document_id = analyzed->document.id;
+  out.statement_count = analyzed->statements.size();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ASSIGN_OR_RETURN(PutOutcome put, store_->PutDocument(analyzed->document, analyzed->statements));
+    out.result = put.result;
+    out.version = put.version;
+    if (put.result == PutResult::kUnchanged) {
+      auto it = documents_.find(out.document_id);
+      if (it != documents_.end()) out.statement_count = it->second->statements.size();
+      return out;
+    }
+    if (put.result == PutResult::kReplaced) {
+      ApplyLocked(put.retracted);
+      UnindexLocked(out.document_id);
+      out.events = std::move(put.retracted);
+    }
+    const AnalyzedDocument* stored = analyzed.get();
+    IndexLocked(std::move(analyzed));
+    ASSIGN_OR_RETURN(std::vector<MatchEvent> events, MatchLocked(*stored));
+    ApplyLocked(events);
+    out.events.insert(out.events.end(), events.begin(), events.end());
+  }
+  if (!out.events.empty()) Notify();
+  return out;
+}
+
+absl::StatusOr<std::vector<MatchEvent>> LiveFeed::EventsAfter(int64_t cursor, size_t limit) {
+  return store_->EventsAfter(cursor, limit);
+}
+
+int64_t LiveFeed::last_sequence() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return last_sequence_;
+}
+
+size_t LiveFeed::statement_count() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return statements_;
+}
+
+int64_t LiveFeed::Subscribe(std::function<void()> fn) {
+  std::lock_guard<std::mutex> lock(subscribers_mu_);
+  subscribers_.emplace_back(next_subscriber_, std::move(fn));
+  return next_subscriber_++;
+}
+
+void LiveFeed::Unsubscribe(int64_t id) {
+  std::lock_guard<std::mutex> lock(subscribers_mu_);
+  subscribers_.erase(std::remove_if(subscribers_.begin(), subscribers_.end(),
+                                    [&](const auto& s) { return s.first == id; }),
+                     subscribers_.end());
+}
+
+void LiveFeed::Notify() {
+  std::vector<std::function<void()>> fns;
+  {
+    std::lock_guard<std::mutex> lock(subscribers_mu_);
+    for (const auto& [id, fn] : subscribers_) fns.push_back(fn);
+  }
+  for (const auto& fn : fns) fn();
+}
+
+void LiveFeed::IndexLocked(std::unique_ptr<AnalyzedDocument> doc) {
+  const AnalyzedDocument* d = doc.get();
+  for (uint32_t i = 0; i < d->features.size(); ++i) {
+    auto& index = d->document.language == Language::kPersian ? persian_by_form_ : english_by_form_;
+    for (uint32_t form : FormsOf(d->features[i])) index[form].push_back({d, i});
+  }
+  statements_ += d->statements.size();
+  documents_[d->document.id] = std::move(doc);
+}
+
+void LiveFeed::UnindexLocked(const std::string& document_id) {
+  auto it = documents_.find(document_id);
+  if (it == documents_.end()) return;
+  const AnalyzedDocument* d = it->second.get();
+  auto& index = d->document.language == Language::kPersian ? persian_by_form_ : english_by_form_;
+  for (const StatementFeatures& f : d->features) {
+    for (uint32_t form : FormsOf(f)) {
+      auto p = index.find(form);
+      if (p == index.end()) continue;
+      auto& list = p->second;
+      list.erase(std::remove_if(list.begin(), list.end(), [&](const Entry& e) { return e.doc == d; }), list.end());
+      if (list.empty()) index.erase(p);
+    }
+  }
+  statements_ -= d->statements.size();
+  documents_.erase(it);
+}
+
+void LiveFeed::ApplyLocked(const std::vector<MatchEvent>& events) {
+  for (const MatchEvent& e : events) {
+    last_sequence_ = std::max(last_sequence_, e.sequence);
+    const Match& m = e.match;
+    if (e.type == MatchEventType::kAdded) {
+      const Best b{m.id, m.score, m};
+      best_[m.english_statement] = b;
+      best_[m.persian_statement] = b;
+      continue;
+    }
+    for (const std::string* id : {&m.english_statement, &m.persian_statement}) {
+      auto it = best_.find(*id);
+      if (it != best_.end() && it->second.match_id == m.id) best_.erase(it);
+    }
+  }
+}
+
+absl::StatusOr<std::vector<MatchEvent>> LiveFeed::MatchLocked(const AnalyzedDocument& doc) {
+  const Aligner& aligner = engine_.aligner();
+  const bool persian = doc.document.language == Language::kPersian;
+  const auto& other = persian ? english_by_form_ : persian_by_form_;
+  std::vector<MatchChange> changes;
+  // Pairs decided in this batch, by statement id (index into changes), so
+  // that two statements of one document compete for a counterpart.
+  absl::flat_hash_map<std::string, size_t> pending;
+  absl::flat_hash_map<std::string, bool> ended;   // live pairs superseded in this batch
+  auto current = [&](const std::string& id) -> std::optional<std::pair<double, std::optional<size_t>>> {
+    if (auto p = pending.find(id); p != pending.end()) return std::make_pair(changes[p->second].match.score, p->second);
+    if (auto b = best_.find(id); b != best_.end() && !ended.contains(id)) {
+      return std::make_pair(b->second.score, std::optional<size_t>());
+    }
+    return std::nullopt;
+  };
+  for (uint32_t i = 0; i < doc.features.size(); ++i) {
+    const StatementFeatures& f = doc.features[i];
+    absl::flat_hash_map<const StatementFeatures*, std::pair<uint32_t, const AnalyzedDocument*>> shared;
+    for (uint32_t form : FormsOf(f)) {
+      auto p = other.find(form);
+      if (p == other.end() || p->second.size() > kMaxPostings) continue;
+      for (const Entry& e : p->second) {
+        const auto& pub_a = doc.document.published_unix_seconds;
+        const auto& pub_b = e.doc->document.published_unix_seconds;
+        if (pub_a && pub_b && std::llabs(*pub_a - *pub_b) > options_.window_seconds) continue;
+        auto& slot = shared[&e.doc->features[e.index]];
+        ++slot.first;
+        slot.second = e.doc;
+      }
+    }
+    std::vector<std::pair<uint32_t, const StatementFeatures*>> ranked;
+    for (const auto& [cand, v] : shared) ranked.emplace_back(v.first, cand);
+    const size_t keep = std::min(ranked.size(), options_.max_candidates);
+    std::partial_sort(ranked.begin(), ranked.begin() + keep, ranked.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first > b.first : a.second->statement->id < b.second->statement->id;
+    });
+    double best_p = -1;
+    const StatementFeatures* best_c = nullptr;
+    for (size_t r = 0; r < keep; ++r) {
+      const StatementFeatures* c = ranked[r].second;
+      const StatementFeatures& en = persian ? *c : f;
+      const StatementFeatures& fa = persian ? f : *c;
+      const double p = aligner.Calibrate(aligner.LogOdds(en, fa));
+      if (p > best_p || (p == best_p && best_c && c->statement->id < best_c->statement->id)) {
+        best_p = p;
+        best_c = c;
+      }
+    }
+    if (best_c == nullptr || best_p < options_.min_score) continue;
+    const std::string& cid = best_c->statement->id;
+    const auto cur = current(cid);
+    if (cur && cur->first >= best_p) continue;   // the counterpart keeps its better pair
+    if (cur) {
+      if (cur->second) {
+        // Decided in this batch, not yet recorded: drop it.
+        const Match& old = changes[*cur->second].match;
+        pending.erase(old.english_statement);
+        pending.erase(old.persian_statement);
+        changes[*cur->second].type = MatchEventType::kRetracted;   // marker, removed below
+        changes[*cur->second].match.id = -1;
+      } else {
+        const Best& b = best_.at(cid);
+        changes.push_back({MatchEventType::kSuperseded, b.match});
+        ended[b.match.english_statement] = true;
+        ended[b.match.persian_statement] = true;
+      }
+    }
+    const Statement& s = *f.statement;
+    const Statement& c = *best_c->statement;
+    const Statement& en = persian ? c : s;
+    const Statement& fa = persian ? s : c;
+    Match m;
+    m.english_statement = en.id;
+    m.persian_statement = fa.id;
+    m.english_document = en.document_id;
+    m.persian_document = fa.document_id;
+    m.score = best_p;
+    m.speaker = en.speaker;
+    m.source = doc.document.source;
+    m.new_side = doc.document.language;
+    changes.push_back({MatchEventType::kAdded, std::move(m)});
+    pending[en.id] = changes.size() - 1;
+    pending[fa.id] = changes.size() - 1;
+  }
+  changes.erase(std::remove_if(changes.begin(), changes.end(),
+                               [](const MatchChange& c) { return c.match.id == -1; }),
+                changes.end());
+  return store_->Record(doc.document.id, changes);
+}
+
+}  // namespace quotematch

@@ -1,0 +1,122 @@
+// File: feed/live_feed.h
+//
+// LiveFeed: the newsroom feed. Documents arrive in either language; each is
+// stored durably with its statements, its statements are matched against the
+// other language's statements of documents published within a window, and
+// every change to the published pairs is an event in the store's log.
+//
+//   ASSIGN_OR_RETURN(auto store, OpenSqliteStore("quotematch.db"));
+//   ASSIGN_OR_RETURN(auto feed, LiveFeed::Open(engine, std::move(store), {}));
+//   ASSIGN_OR_RETURN(IngestResult r, feed->Ingest(doc));     // durable when it returns
+//   ASSIGN_OR_RETURN(auto page, feed->EventsAfter(cursor, 256));
+//   feed->Subscribe([] { /* new events: read them from the store */ });
+//
+// Matching: a new statement's candidates are the other side's statements
+// sharing lexicon forms with it (an inverted index kept in memory, rebuilt
+// from the store at start-up), published within `window_seconds` (either
+// side without a time always qualifies). The best candidate is published
+// when its score clears `min_score` and beats the candidate's current pair,
+// which is then superseded. A new version of a document retracts its old
+// pairs (the store does it in the same transaction).
+//
+// Thread-safe: analysis runs in the caller's thread; storing and matching
+// are serialized.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "pipeline/engine.h"
+#include "store/store.h"
+
+namespace quotematch {
+
+struct LiveFeedOptions {
+  double min_score = 0.5;
+  int64_t window_seconds = 7 * 24 * 3600;
+  size_t max_candidates = 64;     // candidates scored per new statement
+};
+
+struct IngestResult {
+  std::string document_id;
+  size_t statement_count = 0;
+  PutResult result = PutResult::kNew;
+  int64_t version = 1;
+  std::vector<MatchEvent> events;   // retractions, supersessions and additions it caused
+};
+
+struct RebuildStats {
+  size_t documents = 0, statements = 0, rematched = 0;
+  double seconds = 0;
+};
+
+class LiveFeed {
+ public:
+  // Rebuilds the index from `store` and matches any stored document whose
+  // matching did not complete (a crash between storing and matching).
+  static absl::StatusOr<std::unique_ptr<LiveFeed>> Open(const Engine& engine, std::unique_ptr<Store> store,
+                                                        LiveFeedOptions options);
+
+  // Validates and stores `doc` (INVALID_ARGUMENT / RESOURCE_EXHAUSTED as the
+  // engine reports them), then matches it. Durable when it returns OK.
+  absl::StatusOr<IngestResult> Ingest(Document doc);
+
+  absl::StatusOr<std::vector<MatchEvent>> EventsAfter(int64_t cursor, size_t limit);
+  int64_t last_sequence() const;
+
+  // `fn` runs (on the ingesting thread, without the feed's lock) after each
+  // ingest that recorded events. Returns an id for Unsubscribe.
+  int64_t Subscribe(std::function<void()> fn);
+  void Unsubscribe(int64_t id);
+
+  size_t statement_count() const;
+  const RebuildStats& rebuild_stats() const { return rebuild_; }
+  Store& store() { return *store_; }
+
+ private:
+  struct Entry {
+    const AnalyzedDocument* doc = nullptr;
+    uint32_t index = 0;               // statement index in doc
+  };
+  struct Best {
+    int64_t match_id = 0;
+    double score = 0;
+    Match match;
+  };
+
+  LiveFeed(const Engine& engine, std::unique_ptr<Store> store, LiveFeedOptions options)
+      : engine_(engine), store_(std::move(store)), options_(options) {}
+
+  absl::StatusOr<std::vector<MatchEvent>> MatchLocked(const AnalyzedDocument& doc);
+  void IndexLocked(std::unique_ptr<AnalyzedDocument> doc);
+  void UnindexLocked(const std::string& document_id);
+  void ApplyLocked(const std::vector<MatchEvent>& events);
+  void Notify();
+
+  const Engine& engine_;
+  std::unique_ptr<Store> store_;
+  const LiveFeedOptions options_;
+  RebuildStats rebuild_;
+
+  mutable std::mutex mu_;
+  absl::flat_hash_map<std::string, std::unique_ptr<AnalyzedDocument>> documents_;
+  // Form → statements on each side: Persian statements by their forms,
+  // English ones by the forms of their concepts.
+  absl::flat_hash_map<uint32_t, std::vector<Entry>> persian_by_form_, english_by_form_;
+  absl::flat_hash_map<std::string, Best> best_;   // statement id → its live pair
+  int64_t last_sequence_ = 0;
+  size_t statements_ = 0;
+
+  std::mutex subscribers_mu_;
+  int64_t next_subscriber_ = 1;
+  std::vector<std::pair<int64_t, std::function<void()>>> subscribers_;
+};
+
+}  // namespace quotematch
