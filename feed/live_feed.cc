@@ -125,12 +125,10 @@ void LiveFeed::Unsubscribe(int64_t id) {
 }
 
 void LiveFeed::Notify() {
-  std::vector<std::function<void()>> fns;
-  {
-    std::lock_guard<std::mutex> lock(subscribers_mu_);
-    for (const auto& [id, fn] : subscribers_) fns.push_back(fn);
-  }
-  for (const auto& fn : fns) fn();
+  // Under the lock, so that once Unsubscribe returns the callback never runs
+  // again (a watcher may be deleted right after).
+  std::lock_guard<std::mutex> lock(subscribers_mu_);
+  for (const auto& [id, fn] : subscribers_) fn();
 }
 
 void LiveFeed::IndexLocked(std::unique_ptr<AnalyzedDocument> doc) {

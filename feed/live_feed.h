@@ -71,8 +71,10 @@ class LiveFeed {
   absl::StatusOr<std::vector<MatchEvent>> EventsAfter(int64_t cursor, size_t limit);
   int64_t last_sequence() const;
 
-  // `fn` runs (on the ingesting thread, without the feed's lock) after each
-  // ingest that recorded events. Returns an id for Unsubscribe.
+  // `fn` runs on the ingesting thread after each ingest that recorded
+  // events; it must be quick and must not call Subscribe or Unsubscribe.
+  // Once Unsubscribe returns, `fn` never runs again. Returns an id for
+  // Unsubscribe.
   int64_t Subscribe(std::function<void()> fn);
   void Unsubscribe(int64_t id);
 

@@ -191,4 +191,22 @@ std::vector<v1::AlignDocumentsResponse> AlignmentToProto(const AlignResult& r) {
   return out;
 }
 
+void MatchEventToProto(const MatchEvent& e, v1::MatchEvent* out) {
+  out->set_sequence(e.sequence);
+  out->set_type(e.type == MatchEventType::kAdded        ? v1::MATCH_EVENT_TYPE_ADDED
+                : e.type == MatchEventType::kSuperseded ? v1::MATCH_EVENT_TYPE_SUPERSEDED
+                                                        : v1::MATCH_EVENT_TYPE_RETRACTED);
+  const Match& m = e.match;
+  out->set_match_id(m.id);
+  out->set_english_statement_id(m.english_statement);
+  out->set_persian_statement_id(m.persian_statement);
+  out->set_english_document_id(m.english_document);
+  out->set_persian_document_id(m.persian_document);
+  out->set_score(m.score);
+  out->set_speaker(m.speaker);
+  out->set_source(m.source);
+  out->set_new_side(LanguageToProto(m.new_side));
+  out->set_recorded_unix_micros(e.recorded_unix_micros);
+}
+
 }  // namespace quotematch

@@ -15,6 +15,7 @@
 #include "extract/statement.h"
 #include "normalize/types.h"
 #include "pipeline/engine.h"
+#include "store/store.h"
 #include "quotematch/v1/quotematch.pb.h"
 
 namespace quotematch {
@@ -35,6 +36,7 @@ void DocumentToProto(const Document& doc, v1::Document* out);
 
 void StatementToProto(const Statement& s, v1::Statement* out);
 void PairToProto(const PairResult& p, v1::QuotePair* out);
+void MatchEventToProto(const MatchEvent& e, v1::MatchEvent* out);
 void NormalizedToProto(const NormalizedText& t, v1::NormalizeResponse* out);
 // The messages of an AlignDocuments stream: pairs, then the summary.
 std::vector<v1::AlignDocumentsResponse> AlignmentToProto(const AlignResult& r);

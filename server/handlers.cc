@@ -69,4 +69,63 @@ grpc::Status MatchStreamHandler::OnRequest(const v1::MatchStreamRequest& request
   return grpc::Status::OK;
 }
 
+grpc::Status IngestHandler::OnRequest(const v1::IngestDocumentsRequest& request,
+                                      std::vector<v1::IngestDocumentsResponse>* responses) {
+  auto reject = [&](const absl::Status& st) {
+    v1::DocumentRejected* r = responses->emplace_back().mutable_rejected();
+    r->set_document_id(request.document().id());
+    r->set_code(static_cast<int32_t>(st.code()));
+    r->set_message(std::string(AsStd(st.message())));
+    return grpc::Status::OK;
+  };
+  if (!request.has_document()) return reject(absl::InvalidArgumentError("document: required"));
+  auto doc = DocumentFromProto(request.document(), "document");
+  if (!doc.ok()) return reject(doc.status());
+  auto result = feed_.Ingest(std::move(*doc));
+  if (!result.ok()) {
+    const absl::StatusCode code = result.status().code();
+    if (code == absl::StatusCode::kInvalidArgument || code == absl::StatusCode::kResourceExhausted) {
+      return reject(result.status());
+    }
+    return ToGrpcStatus(result.status());
+  }
+  v1::DocumentStored* stored = responses->emplace_back().mutable_stored();
+  stored->set_document_id(result->document_id);
+  stored->set_statement_count(static_cast<uint32_t>(result->statement_count));
+  stored->set_version(result->version);
+  stored->set_outcome(result->result == PutResult::kNew        ? v1::INGEST_OUTCOME_NEW
+                      : result->result == PutResult::kReplaced ? v1::INGEST_OUTCOME_REPLACED
+                                                               : v1::INGEST_OUTCOME_UNCHANGED);
+  stored->set_last_sequence(result->events.empty() ? 0 : result->events.back().sequence);
+  return grpc::Status::OK;
+}
+
+grpc::Status ValidateWatch(const v1::WatchMatchesRequest& request) {
+  if (request.after_sequence() < 0) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "after_sequence: must not be negative");
+  }
+  if (!(request.min_score() >= 0 && request.min_score() <= 1)) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "min_score: must be in [0, 1]");
+  }
+  if (request.new_side() != v1::LANGUAGE_UNSPECIFIED && request.new_side() != v1::LANGUAGE_ENGLISH &&
+      request.new_side() != v1::LANGUAGE_PERSIAN) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "new_side: unknown language");
+  }
+  return grpc::Status::OK;
+}
+
+bool WatchFilterAccepts(const v1::WatchMatchesRequest& request, const MatchEvent& event) {
+  const Match& m = event.match;
+  if (m.score < request.min_score()) return false;
+  if (!request.source().empty() && m.source != request.source()) return false;
+  if (request.new_side() != v1::LANGUAGE_UNSPECIFIED && static_cast<int>(m.new_side) != request.new_side()) {
+    return false;
+  }
+  if (!request.speaker().empty() &&
+      NameKey(request.speaker(), Language::kEnglish) != NameKey(m.speaker, Language::kEnglish)) {
+    return false;
+  }
+  return true;
+}
+
 }  // namespace quotematch

@@ -13,6 +13,7 @@
 
 #include <grpcpp/support/status.h>
 
+#include "feed/live_feed.h"
 #include "pipeline/engine.h"
 #include "quotematch/v1/quotematch.pb.h"
 
@@ -45,5 +46,25 @@ class MatchStreamHandler {
   const Engine& engine_;
   std::unique_ptr<MatchSession> session_;
 };
+
+// One IngestDocuments stream: each document stored (and matched) in the
+// feed, or rejected naming the bad field; the stream goes on either way. A
+// store failure (UNAVAILABLE, INTERNAL) ends the stream.
+class IngestHandler {
+ public:
+  explicit IngestHandler(LiveFeed& feed) : feed_(feed) {}
+
+  grpc::Status OnRequest(const v1::IngestDocumentsRequest& request,
+                         std::vector<v1::IngestDocumentsResponse>* responses);
+
+ private:
+  LiveFeed& feed_;
+};
+
+// Whether `event` passes a WatchMatches request's filters.
+bool WatchFilterAccepts(const v1::WatchMatchesRequest& request, const MatchEvent& event);
+
+// Validates a WatchMatches request: INVALID_ARGUMENT naming the field.
+grpc::Status ValidateWatch(const v1::WatchMatchesRequest& request);
 
 }  // namespace quotematch

@@ -25,6 +25,7 @@
 #include "server/rpc_log.h"
 #include "server/service.h"
 #include "server/work_queue.h"
+#include "store/sqlite_store.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "Address to listen on, HOST:PORT; port 0 picks a free port");
@@ -34,6 +35,10 @@ ABSL_FLAG(int, max_message_bytes, 16 << 20, "Largest gRPC message accepted or se
 ABSL_FLAG(int, max_document_bytes, 1 << 20, "Largest document or text accepted, in bytes");
 ABSL_FLAG(double, min_score, 0.5, "Default pair threshold when a request asks for 0");
 ABSL_FLAG(int, drain_seconds, 10, "Grace period for in-flight calls on shutdown");
+ABSL_FLAG(std::string, db, "quotematch.db",
+          "The live feed's SQLite database (created if missing); empty disables IngestDocuments and WatchMatches");
+ABSL_FLAG(int, feed_window_days, 7, "Live matching pairs documents published at most this many days apart");
+ABSL_FLAG(double, feed_min_score, 0.5, "Live matching publishes pairs scoring at least this");
 
 namespace {
 
@@ -46,6 +51,9 @@ bool ValidFlags(std::string* error) {
   else if (!(absl::GetFlag(FLAGS_min_score) > 0 && absl::GetFlag(FLAGS_min_score) <= 1))
     *error = "--min_score must be in (0, 1]";
   else if (absl::GetFlag(FLAGS_drain_seconds) < 0) *error = "--drain_seconds must be >= 0";
+  else if (absl::GetFlag(FLAGS_feed_window_days) < 0) *error = "--feed_window_days must be >= 0";
+  else if (!(absl::GetFlag(FLAGS_feed_min_score) > 0 && absl::GetFlag(FLAGS_feed_min_score) <= 1))
+    *error = "--feed_min_score must be in (0, 1]";
   return error->empty();
 }
 
@@ -75,7 +83,29 @@ int main(int argc, char** argv) {
   int workers = absl::GetFlag(FLAGS_workers);
   if (workers == 0) workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   quotematch::WorkQueue pool(static_cast<size_t>(workers));
-  quotematch::QuoteMatchService service(engine, pool);
+  std::unique_ptr<quotematch::LiveFeed> feed;
+  if (const std::string db = absl::GetFlag(FLAGS_db); !db.empty()) {
+    auto store = quotematch::OpenSqliteStore(db);
+    if (!store.ok()) {
+      quotematch::LogEvent("error", "store_failed", std::string(store.status().message()));
+      return 1;
+    }
+    quotematch::LiveFeedOptions feed_options;
+    feed_options.window_seconds = int64_t{absl::GetFlag(FLAGS_feed_window_days)} * 24 * 3600;
+    feed_options.min_score = absl::GetFlag(FLAGS_feed_min_score);
+    auto opened = quotematch::LiveFeed::Open(engine, *std::move(store), feed_options);
+    if (!opened.ok()) {
+      quotematch::LogEvent("error", "feed_failed", std::string(opened.status().message()));
+      return 1;
+    }
+    feed = *std::move(opened);
+    const quotematch::RebuildStats& r = feed->rebuild_stats();
+    quotematch::LogEvent("info", "feed_ready",
+                         quotematch::StrCat(db, ": ", r.documents, " documents, ", r.statements,
+                                            " statements indexed in ", r.seconds, " s; ", r.rematched,
+                                            " rematched; last event ", feed->last_sequence()));
+  }
+  quotematch::QuoteMatchService service(engine, pool, feed.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

@@ -5,6 +5,7 @@
 #include <deque>
 #include <mutex>
 
+#include "server/convert.h"
 #include "server/handlers.h"
 #include "server/rpc_log.h"
 
@@ -99,12 +100,15 @@ class AlignWriter final : public grpc::ServerWriteReactor<v1::AlignDocumentsResp
 // flight, Finish is deferred (pending_finish_) and issued by the last step
 // as its final action, so OnDone — which deletes the reactor — can never run
 // while a step still uses it.
-class MatchStreamReactor final
-    : public grpc::ServerBidiReactor<v1::MatchStreamRequest, v1::MatchStreamResponse> {
+template <typename Request, typename Response, typename Handler>
+class BidiStreamReactor final : public grpc::ServerBidiReactor<Request, Response> {
+  using Base = grpc::ServerBidiReactor<Request, Response>;
+
  public:
-  MatchStreamReactor(grpc::CallbackServerContext* context, const Engine& engine, WorkQueue& pool)
-      : context_(context), pool_(pool), handler_(engine), start_(Clock::now()) {
-    StartRead(&request_);
+  template <typename Arg>
+  BidiStreamReactor(const char* method, grpc::CallbackServerContext* context, Arg& handler_arg, WorkQueue& pool)
+      : method_(method), context_(context), pool_(pool), handler_(handler_arg), start_(Clock::now()) {
+    Base::StartRead(&request_);
   }
 
   void OnReadDone(bool ok) override {
@@ -116,7 +120,7 @@ class MatchStreamReactor final
     }
     ++steps_;
     lock.unlock();
-    v1::MatchStreamRequest request = std::move(request_);
+    Request request = std::move(request_);
     if (!pool_.Submit([this, request = std::move(request)] { Process(request); })) {
       lock.lock();
       RequestFinishLocked(kShuttingDown);
@@ -134,9 +138,9 @@ class MatchStreamReactor final
       return;
     }
     if (!outbox_.empty() && !finish_requested_) {
-      const v1::MatchStreamResponse* next = &outbox_.front();
+      const Response* next = &outbox_.front();
       lock.unlock();
-      StartWrite(next);
+      Base::StartWrite(next);
       return;
     }
     writing_ = false;
@@ -151,13 +155,13 @@ class MatchStreamReactor final
   }
 
   void OnDone() override {
-    LogRpc("MatchStream", status_, MillisSince(start_), context_->peer());
+    LogRpc(method_, status_, MillisSince(start_), context_->peer());
     delete this;
   }
 
  private:
-  void Process(const v1::MatchStreamRequest& request) {
-    std::vector<v1::MatchStreamResponse> out;
+  void Process(const Request& request) {
+    std::vector<Response> out;
     grpc::Status status = handler_.OnRequest(request, &out);
     std::unique_lock<std::mutex> lock(mu_);
     if (cancelled_ || finish_requested_) return EndStep(std::move(lock));
@@ -166,14 +170,14 @@ class MatchStreamReactor final
       return EndStep(std::move(lock));
     }
     for (auto& m : out) outbox_.push_back(std::move(m));
-    const v1::MatchStreamResponse* first = nullptr;
+    const Response* first = nullptr;
     if (!writing_ && !outbox_.empty()) {
       writing_ = true;
       first = &outbox_.front();
     }
     lock.unlock();
-    if (first != nullptr) StartWrite(first);
-    StartRead(&request_);
+    if (first != nullptr) Base::StartWrite(first);
+    Base::StartRead(&request_);
     lock.lock();
     EndStep(std::move(lock));
   }
@@ -208,23 +212,173 @@ class MatchStreamReactor final
     finish_issued_ = true;
     grpc::Status status = status_;
     lock.unlock();
-    Finish(status);
+    Base::Finish(status);
   }
 
+  const char* method_;
   grpc::CallbackServerContext* context_;
   WorkQueue& pool_;
-  MatchStreamHandler handler_;  // touched only by Process, one at a time
+  Handler handler_;  // touched only by Process, one at a time
   const Clock::time_point start_;
-  v1::MatchStreamRequest request_;
+  Request request_;
 
   std::mutex mu_;
-  std::deque<v1::MatchStreamResponse> outbox_;  // front is in flight while writing_
+  std::deque<Response> outbox_;  // front is in flight while writing_
   bool writing_ = false;
   int steps_ = 0;  // processing steps in flight
   bool read_done_ = false;
   bool cancelled_ = false;
   bool finish_requested_ = false;
   bool finish_issued_ = false;
+  grpc::Status status_;
+};
+
+const grpc::Status kNoFeed(grpc::StatusCode::FAILED_PRECONDITION,
+                           "the live feed is not enabled on this server (start it with --db)");
+
+// A stream refused at once with `status`.
+template <typename Reactor>
+class Rejector final : public Reactor {
+ public:
+  Rejector(const char* method, grpc::CallbackServerContext* context, const grpc::Status& status)
+      : method_(method), context_(context), status_(status), start_(Clock::now()) {
+    this->Finish(status);
+  }
+  void OnDone() override {
+    LogRpc(method_, status_, MillisSince(start_), context_->peer());
+    delete this;
+  }
+
+ private:
+  const char* method_;
+  grpc::CallbackServerContext* context_;
+  grpc::Status status_;
+  Clock::time_point start_;
+};
+
+// WatchMatches: pages of events are read from the store on the pool, one
+// write in flight; when caught up the reactor waits for the feed's
+// notification. Memory per watcher is one page, however slow the client,
+// and a slow watcher holds back nobody: each reads the store at its own
+// pace.
+//
+// Lifetime: a fetch on the pool or a write in flight keeps the reactor
+// busy; Finish is issued only when it is idle, and the feed's notification
+// (which may come at any time from an ingesting thread) is unsubscribed in
+// OnDone, which the feed serializes with its callbacks.
+class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchMatchesResponse> {
+ public:
+  static constexpr size_t kPage = 256;
+
+  WatchReactor(grpc::CallbackServerContext* context, v1::WatchMatchesRequest request, LiveFeed& feed, WorkQueue& pool)
+      : context_(context), request_(std::move(request)), feed_(feed), pool_(pool), start_(Clock::now()),
+        cursor_(request_.after_sequence()) {
+    grpc::Status valid = ValidateWatch(request_);
+    if (!valid.ok()) {
+      status_ = valid;
+      finished_ = true;
+      Finish(valid);
+      return;
+    }
+    subscription_ = feed_.Subscribe([this] { Wake(); });
+    std::lock_guard<std::mutex> lock(mu_);
+    ScheduleFetchLocked();
+  }
+
+  void OnWriteDone(bool ok) override {
+    std::unique_lock<std::mutex> lock(mu_);
+    outbox_.pop_front();
+    if (!ok) return EndLocked(std::move(lock), grpc::Status(grpc::StatusCode::CANCELLED, "write failed: client gone"));
+    if (cancelled_) return EndLocked(std::move(lock), kCancelled);
+    if (!outbox_.empty()) {
+      const v1::WatchMatchesResponse* next = &outbox_.front();
+      lock.unlock();
+      StartWrite(next);
+      return;
+    }
+    busy_ = false;
+    ScheduleFetchLocked();
+  }
+
+  void OnCancel() override {
+    std::unique_lock<std::mutex> lock(mu_);
+    cancelled_ = true;
+    if (!busy_) EndLocked(std::move(lock), kCancelled);
+  }
+
+  void OnDone() override {
+    if (subscription_ != 0) feed_.Unsubscribe(subscription_);
+    LogRpc("WatchMatches", status_, MillisSince(start_), context_->peer());
+    delete this;
+  }
+
+ private:
+  // New events exist: fetch them unless a fetch or write is under way (it
+  // will look again before going idle).
+  void Wake() {
+    std::lock_guard<std::mutex> lock(mu_);
+    woken_ = true;
+    if (!busy_ && !finished_ && !cancelled_) ScheduleFetchLocked();
+  }
+
+  void ScheduleFetchLocked() {
+    busy_ = true;
+    woken_ = false;
+    if (!pool_.Submit([this] { Fetch(); })) {
+      busy_ = false;
+      finished_ = true;
+      status_ = kShuttingDown;
+      Finish(kShuttingDown);
+    }
+  }
+
+  void Fetch() {
+    auto page = feed_.EventsAfter(cursor_, kPage);
+    std::unique_lock<std::mutex> lock(mu_);
+    if (cancelled_) return EndLocked(std::move(lock), kCancelled);
+    if (!page.ok()) {
+      return EndLocked(std::move(lock), grpc::Status(grpc::StatusCode::UNAVAILABLE, std::string(page.status().message())));
+    }
+    for (const MatchEvent& e : *page) {
+      cursor_ = e.sequence;
+      if (WatchFilterAccepts(request_, e)) MatchEventToProto(e, outbox_.emplace_back().mutable_event());
+    }
+    if (!outbox_.empty()) {
+      const v1::WatchMatchesResponse* first = &outbox_.front();
+      lock.unlock();
+      StartWrite(first);
+      return;
+    }
+    if (page->size() == kPage || woken_) {   // more to read, or news while reading
+      ScheduleFetchLocked();
+      return;
+    }
+    busy_ = false;   // caught up: wait for Wake
+  }
+
+  void EndLocked(std::unique_lock<std::mutex> lock, const grpc::Status& status) {
+    busy_ = false;
+    if (finished_) return;
+    finished_ = true;
+    status_ = status;
+    lock.unlock();
+    Finish(status);
+  }
+
+  grpc::CallbackServerContext* context_;
+  const v1::WatchMatchesRequest request_;
+  LiveFeed& feed_;
+  WorkQueue& pool_;
+  const Clock::time_point start_;
+  int64_t subscription_ = 0;
+
+  std::mutex mu_;
+  int64_t cursor_;
+  std::deque<v1::WatchMatchesResponse> outbox_;   // front is in flight
+  bool busy_ = false;       // a fetch or a write is under way
+  bool woken_ = false;
+  bool cancelled_ = false;
+  bool finished_ = false;
   grpc::Status status_;
 };
 
@@ -255,7 +409,27 @@ grpc::ServerWriteReactor<v1::AlignDocumentsResponse>* QuoteMatchService::AlignDo
 
 grpc::ServerBidiReactor<v1::MatchStreamRequest, v1::MatchStreamResponse>*
 QuoteMatchService::MatchStream(grpc::CallbackServerContext* context) {
-  return new MatchStreamReactor(context, engine_, pool_);
+  return new BidiStreamReactor<v1::MatchStreamRequest, v1::MatchStreamResponse, MatchStreamHandler>(
+      "MatchStream", context, engine_, pool_);
+}
+
+grpc::ServerBidiReactor<v1::IngestDocumentsRequest, v1::IngestDocumentsResponse>*
+QuoteMatchService::IngestDocuments(grpc::CallbackServerContext* context) {
+  if (feed_ == nullptr) {
+    auto* r = new Rejector<grpc::ServerBidiReactor<v1::IngestDocumentsRequest, v1::IngestDocumentsResponse>>(
+        "IngestDocuments", context, kNoFeed);
+    return r;
+  }
+  return new BidiStreamReactor<v1::IngestDocumentsRequest, v1::IngestDocumentsResponse, IngestHandler>(
+      "IngestDocuments", context, *feed_, pool_);
+}
+
+grpc::ServerWriteReactor<v1::WatchMatchesResponse>* QuoteMatchService::WatchMatches(
+    grpc::CallbackServerContext* context, const v1::WatchMatchesRequest* request) {
+  if (feed_ == nullptr) {
+    return new Rejector<grpc::ServerWriteReactor<v1::WatchMatchesResponse>>("WatchMatches", context, kNoFeed);
+  }
+  return new WatchReactor(context, *request, *feed_, pool_);
 }
 
 }  // namespace quotematch

@@ -12,6 +12,7 @@
 //   builder.RegisterService(&service);
 #pragma once
 
+#include "feed/live_feed.h"
 #include "pipeline/engine.h"
 #include "quotematch/v1/quotematch.grpc.pb.h"
 #include "server/work_queue.h"
@@ -21,7 +22,10 @@ namespace quotematch {
 class QuoteMatchService final : public v1::QuoteMatchService::CallbackService {
  public:
   // `engine` and `pool` must outlive the service.
-  QuoteMatchService(const Engine& engine, WorkQueue& pool) : engine_(engine), pool_(pool) {}
+  // `feed` (the live feed; may be null: IngestDocuments and WatchMatches
+  // then fail with FAILED_PRECONDITION) must outlive the service too.
+  QuoteMatchService(const Engine& engine, WorkQueue& pool, LiveFeed* feed = nullptr)
+      : engine_(engine), pool_(pool), feed_(feed) {}
 
   grpc::ServerUnaryReactor* Normalize(grpc::CallbackServerContext* context,
                                       const v1::NormalizeRequest* request,
@@ -33,10 +37,15 @@ class QuoteMatchService final : public v1::QuoteMatchService::CallbackService {
       grpc::CallbackServerContext* context, const v1::AlignDocumentsRequest* request) override;
   grpc::ServerBidiReactor<v1::MatchStreamRequest, v1::MatchStreamResponse>* MatchStream(
       grpc::CallbackServerContext* context) override;
+  grpc::ServerBidiReactor<v1::IngestDocumentsRequest, v1::IngestDocumentsResponse>* IngestDocuments(
+      grpc::CallbackServerContext* context) override;
+  grpc::ServerWriteReactor<v1::WatchMatchesResponse>* WatchMatches(
+      grpc::CallbackServerContext* context, const v1::WatchMatchesRequest* request) override;
 
  private:
   const Engine& engine_;
   WorkQueue& pool_;
+  LiveFeed* feed_;
 };
 
 }  // namespace quotematch
