@@ -1,0 +1,246 @@
+// The live feed over gRPC: IngestDocuments and WatchMatches on a server
+// with a store in a temporary directory, over a real 127.0.0.1 port.
+#include <unistd.h>
+
+#include <filesystem>
+#include <memory>
+#include <random>
+#include <set>
+#include <string>
+#include <thread>
+
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include "feed/live_feed.h"
+#include "quotematch/v1/quotematch.grpc.pb.h"
+#include "server/service.h"
+#include "server/work_queue.h"
+#include "store/sqlite_store.h"
+
+namespace quotematch {
+namespace {
+
+// Our own sentence pairs: a name, a number and a place that match across
+// the languages.
+struct Person {
+  const char* en;
+  const char* fa;
+};
+constexpr Person kPeople[] = {
+    {"Ali Khan", "علی خان"},         {"Reza Amini", "رضا امینی"},       {"Hamid Karimi", "حمید کریمی"},
+    {"Sara Ahmadi", "سارا احمدی"},   {"Maryam Hosseini", "مریم حسینی"}, {"Nasser Kanani", "ناصر کنعانی"},
+    {"Kamran Rostami", "کامران رستمی"}, {"Leila Navabi", "لیلا نوابی"},  {"Omid Tehrani", "امید تهرانی"},
+    {"Farid Zamani", "فرید زمانی"},
+};
+
+v1::Document Doc(const std::string& id, v1::Language lang, const std::string& text) {
+  v1::Document d;
+  d.set_id(id);
+  d.set_language(lang);
+  d.set_text(text);
+  d.mutable_published_time()->set_seconds(1700000000);
+  d.set_source("test");
+  return d;
+}
+
+// Pair i: an English report and its Persian original.
+v1::Document English(int i) {
+  const Person& p = kPeople[i % std::size(kPeople)];
+  return Doc("en-" + std::to_string(i), v1::LANGUAGE_ENGLISH,
+             std::string(p.en) + " said: “" + std::to_string(100 + i) +
+                 " trucks crossed the border at Taftan on Friday and the crossing will stay open.”");
+}
+v1::Document Persian(int i) {
+  const Person& p = kPeople[i % std::size(kPeople)];
+  return Doc("fa-" + std::to_string(i), v1::LANGUAGE_PERSIAN,
+             std::string(p.fa) + " گفت: «" + std::to_string(100 + i) +
+                 " کامیون روز جمعه از مرز تفتان عبور کردند و این گذرگاه باز می‌ماند.»");
+}
+
+class FeedServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("qm_feed_service_test_" + std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto store = OpenSqliteStore((dir_ / "q.db").string());
+    ASSERT_TRUE(store.ok()) << store.status();
+    LiveFeedOptions options;
+    options.min_score = 0.3;
+    auto feed = LiveFeed::Open(engine_, *std::move(store), options);
+    ASSERT_TRUE(feed.ok()) << feed.status();
+    feed_ = *std::move(feed);
+    pool_ = std::make_unique<WorkQueue>(2);
+    service_ = std::make_unique<QuoteMatchService>(engine_, *pool_, feed_.get());
+    grpc::ServerBuilder builder;
+    int port = 0;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+    builder.RegisterService(service_.get());
+    server_ = builder.BuildAndStart();
+    ASSERT_NE(server_, nullptr);
+    channel_ = grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials());
+    stub_ = v1::QuoteMatchService::NewStub(channel_);
+  }
+  void TearDown() override {
+    if (server_) server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+    pool_->Shutdown();
+    feed_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  // Sends documents on one IngestDocuments stream; returns the answers.
+  std::vector<v1::IngestDocumentsResponse> Ingest(const std::vector<v1::Document>& docs) {
+    grpc::ClientContext ctx;
+    auto stream = stub_->IngestDocuments(&ctx);
+    std::vector<v1::IngestDocumentsResponse> out;
+    for (const v1::Document& d : docs) {
+      v1::IngestDocumentsRequest req;
+      *req.mutable_document() = d;
+      EXPECT_TRUE(stream->Write(req));
+      v1::IngestDocumentsResponse resp;
+      EXPECT_TRUE(stream->Read(&resp));   // one answer per document, in order
+      out.push_back(resp);
+    }
+    stream->WritesDone();
+    v1::IngestDocumentsResponse extra;
+    EXPECT_FALSE(stream->Read(&extra));
+    grpc::Status st = stream->Finish();
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return out;
+  }
+
+  // Watches from `after` until `until` is reached (or `stop_at` events
+  // were received); returns the sequences.
+  std::vector<v1::MatchEvent> Watch(int64_t after, int64_t until, size_t stop_at = SIZE_MAX) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+    v1::WatchMatchesRequest req;
+    req.set_after_sequence(after);
+    auto reader = stub_->WatchMatches(&ctx, req);
+    std::vector<v1::MatchEvent> out;
+    v1::WatchMatchesResponse resp;
+    while (out.size() < stop_at && (out.empty() || out.back().sequence() < until) && reader->Read(&resp)) {
+      out.push_back(resp.event());
+    }
+    ctx.TryCancel();
+    while (reader->Read(&resp)) {
+    }
+    reader->Finish();
+    return out;
+  }
+
+  std::filesystem::path dir_;
+  Engine engine_;
+  std::unique_ptr<LiveFeed> feed_;
+  std::unique_ptr<WorkQueue> pool_;
+  std::unique_ptr<QuoteMatchService> service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::QuoteMatchService::Stub> stub_;
+};
+
+TEST_F(FeedServiceTest, IngestAcknowledgesEachDocumentAndRejectsBadOnesWithoutStopping) {
+  v1::Document bad = English(0);
+  bad.set_text("");
+  v1::Document no_lang = Persian(1);
+  no_lang.set_language(v1::LANGUAGE_UNSPECIFIED);
+  auto answers = Ingest({English(0), bad, Persian(0), no_lang, Persian(0)});
+  ASSERT_EQ(answers.size(), 5u);
+  ASSERT_TRUE(answers[0].has_stored());
+  EXPECT_EQ(answers[0].stored().document_id(), "en-0");
+  EXPECT_EQ(answers[0].stored().statement_count(), 1u);
+  EXPECT_EQ(answers[0].stored().outcome(), v1::INGEST_OUTCOME_NEW);
+  ASSERT_TRUE(answers[1].has_rejected());
+  EXPECT_EQ(answers[1].rejected().code(), 3);
+  EXPECT_NE(answers[1].rejected().message().find("document.text"), std::string::npos);
+  ASSERT_TRUE(answers[2].has_stored());
+  EXPECT_EQ(answers[2].stored().last_sequence(), 1);   // the pair it made
+  ASSERT_TRUE(answers[3].has_rejected());
+  EXPECT_NE(answers[3].rejected().message().find("document.language"), std::string::npos);
+  ASSERT_TRUE(answers[4].has_stored());
+  EXPECT_EQ(answers[4].stored().outcome(), v1::INGEST_OUTCOME_UNCHANGED);
+  EXPECT_EQ(*feed_->store().DocumentCount(), 2);
+}
+
+TEST_F(FeedServiceTest, AWatcherSeesReplayThenLiveEvents) {
+  Ingest({English(0), Persian(0)});
+  grpc::ClientContext ctx;
+  v1::WatchMatchesRequest req;
+  auto reader = stub_->WatchMatches(&ctx, req);
+  v1::WatchMatchesResponse resp;
+  ASSERT_TRUE(reader->Read(&resp));   // replayed
+  EXPECT_EQ(resp.event().sequence(), 1);
+  EXPECT_EQ(resp.event().type(), v1::MATCH_EVENT_TYPE_ADDED);
+  EXPECT_EQ(resp.event().english_document_id(), "en-0");
+  EXPECT_EQ(resp.event().persian_document_id(), "fa-0");
+  std::thread ingest([&] { Ingest({English(1), Persian(1)}); });
+  ASSERT_TRUE(reader->Read(&resp));   // live
+  EXPECT_EQ(resp.event().sequence(), 2);
+  EXPECT_EQ(resp.event().english_document_id(), "en-1");
+  ingest.join();
+  ctx.TryCancel();
+  while (reader->Read(&resp)) {
+  }
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+}
+
+TEST_F(FeedServiceTest, AResumedWatcherMissesNothingAndRepeatsNothing) {
+  std::vector<v1::Document> docs;
+  for (int i = 0; i < 40; ++i) {
+    docs.push_back(English(i));
+    docs.push_back(Persian(i));
+  }
+  Ingest(docs);
+  const int64_t last = feed_->last_sequence();
+  ASSERT_GE(last, 40);
+  const std::vector<v1::MatchEvent> whole = Watch(0, last);
+  ASSERT_EQ(static_cast<int64_t>(whole.size()), last);
+  std::mt19937 rng(7);
+  for (int round = 0; round < 5; ++round) {
+    const size_t cut = 1 + rng() % (whole.size() - 1);
+    std::vector<v1::MatchEvent> got = Watch(0, last, cut);
+    ASSERT_EQ(got.size(), cut);
+    const std::vector<v1::MatchEvent> rest = Watch(got.back().sequence(), last);
+    got.insert(got.end(), rest.begin(), rest.end());
+    ASSERT_EQ(got.size(), whole.size()) << "cut at " << cut;
+    for (size_t i = 0; i < got.size(); ++i) {
+      EXPECT_EQ(got[i].sequence(), whole[i].sequence());
+      EXPECT_EQ(got[i].match_id(), whole[i].match_id());
+    }
+  }
+}
+
+TEST_F(FeedServiceTest, FiltersAndBadRequests) {
+  Ingest({English(0), Persian(0)});
+  {
+    grpc::ClientContext ctx;
+    v1::WatchMatchesRequest req;
+    req.set_min_score(2);
+    auto reader = stub_->WatchMatches(&ctx, req);
+    v1::WatchMatchesResponse resp;
+    EXPECT_FALSE(reader->Read(&resp));
+    grpc::Status st = reader->Finish();
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_NE(st.error_message().find("min_score"), std::string::npos);
+  }
+  Ingest({English(1), Persian(1)});
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  v1::WatchMatchesRequest req;
+  req.set_speaker("reza amini");   // pair 1's speaker, written differently
+  auto reader = stub_->WatchMatches(&ctx, req);
+  v1::WatchMatchesResponse resp;
+  ASSERT_TRUE(reader->Read(&resp));
+  EXPECT_EQ(resp.event().sequence(), 2);
+  EXPECT_EQ(resp.event().speaker(), "Reza Amini");
+  ctx.TryCancel();
+  while (reader->Read(&resp)) {
+  }
+  reader->Finish();
+}
+
+}  // namespace
+}  // namespace quotematch
