@@ -14,6 +14,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <google/protobuf/util/json_util.h>
@@ -27,6 +28,7 @@
 #include "quotematch/v1/quotematch.grpc.pb.h"
 #include "server/convert.h"
 #include "server/handlers.h"
+#include "store/sqlite_store.h"
 
 namespace quotematch {
 namespace {
@@ -39,11 +41,19 @@ Commands:
                                          statements with speakers, cues and spans
   align     [--min-score X] EN_FILE FA_FILE
                                          English statements paired with their Persian originals
+  ingest    [--lang auto|en|fa] FILE...  store documents in the live feed (id: the file
+                                         name); one answer per document
+  watch     [--from N] [--limit N] [--min-score X]
+                                         the live feed's match events after sequence N
+                                         (default 0), then new ones as they happen; stops
+                                         after --limit events if given
 
 FILE may be "-" for standard input.
 
 Options:
   --server HOST:PORT   call a quotematch server instead of running in-process
+  --db PATH            ingest and watch: use this live-feed database in-process
+                       (default quotematch.db) instead of a server
   --format json|table  JSON Lines in the protobuf JSON mapping (default), or a
                        table for people
   --timeout SECONDS    deadline of each remote call (default 30)
@@ -69,6 +79,9 @@ struct Options {
   std::string id;
   double min_score = 0;
   double timeout_seconds = 30;
+  std::string db = "quotematch.db";
+  int64_t from = 0;
+  int64_t limit = 0;
 };
 
 int Usage(const std::string& error) {
@@ -110,6 +123,14 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
     } else if (name_is("--min-score")) {
       if (!value(&v) || !ParseDouble(v, &o->min_score) || o->min_score < 0 || o->min_score > 1)
         return Usage("--min-score must be a number in [0, 1]");
+    } else if (name_is("--db")) {
+      if (!value(&o->db) || o->db.empty()) return Usage("--db needs a path");
+    } else if (name_is("--from") || name_is("--limit")) {
+      const bool from = name_is("--from");
+      double x = 0;
+      if (!value(&v) || !ParseDouble(v, &x) || x < 0 || x != static_cast<int64_t>(x))
+        return Usage(StrCat(from ? "--from" : "--limit", " must be a whole number >= 0"));
+      (from ? o->from : o->limit) = static_cast<int64_t>(x);
     } else if (name_is("--timeout")) {
       if (!value(&v) || !ParseDouble(v, &o->timeout_seconds) || o->timeout_seconds <= 0)
         return Usage("--timeout must be a positive number of seconds");
@@ -122,11 +143,14 @@ std::optional<int> ParseArgs(int argc, char** argv, Options* o) {
     }
   }
   if (o->command.empty()) return Usage("missing COMMAND");
-  size_t want = o->command == "align" ? 2 : 1;
-  if (o->command != "normalize" && o->command != "extract" && o->command != "align") {
+  size_t want = o->command == "align" ? 2 : o->command == "watch" ? 0 : 1;
+  if (o->command != "normalize" && o->command != "extract" && o->command != "align" && o->command != "ingest" &&
+      o->command != "watch") {
     return Usage(StrCat("unknown command '", o->command, "'"));
   }
-  if (o->args.size() != want) {
+  if (o->command == "ingest") {
+    if (o->args.empty()) return Usage("ingest takes one or more files");
+  } else if (o->args.size() != want) {
     return Usage(StrCat(o->command, " takes ", want, want == 1 ? " file" : " files", ", got ",
                         o->args.size()));
   }
@@ -340,6 +364,119 @@ class Runner {
   std::unique_ptr<v1::QuoteMatchService::Stub> stub_;
 };
 
+// ingest and watch: on a server's feed (--server) or on a database in
+// this process (--db).
+int RunFeed(const Options& o, const std::vector<std::string>& texts) {
+  const bool remote = !o.server.empty();
+  std::unique_ptr<Engine> engine;
+  std::unique_ptr<LiveFeed> feed;
+  std::shared_ptr<grpc::Channel> channel;
+  std::unique_ptr<v1::QuoteMatchService::Stub> stub;
+  if (remote) {
+    channel = grpc::CreateChannel(o.server, grpc::InsecureChannelCredentials());
+    stub = v1::QuoteMatchService::NewStub(channel);
+  } else {
+    engine = std::make_unique<Engine>();
+    auto store = OpenSqliteStore(o.db);
+    if (!store.ok()) return Fail(ToGrpcStatus(store.status()), false);
+    auto opened = LiveFeed::Open(*engine, *std::move(store), {});
+    if (!opened.ok()) return Fail(ToGrpcStatus(opened.status()), false);
+    feed = *std::move(opened);
+  }
+  if (o.command == "ingest") {
+    std::vector<v1::IngestDocumentsRequest> requests(o.args.size());
+    for (size_t i = 0; i < o.args.size(); ++i) {
+      v1::Document* d = requests[i].mutable_document();
+      d->set_id(BaseName(o.args[i]));
+      d->set_language(LanguageOf(o.lang, texts[i]));
+      d->set_text(texts[i]);
+    }
+    bool rejected = false;
+    auto print = [&](const v1::IngestDocumentsResponse& r) {
+      rejected |= r.has_rejected();
+      if (o.format == "table") {
+        if (r.has_stored()) {
+          std::cout << r.stored().document_id() << "  stored  " << r.stored().statement_count() << " statements  v"
+                    << r.stored().version() << "\n";
+        } else {
+          std::cout << r.rejected().document_id() << "  rejected  " << r.rejected().message() << "\n";
+        }
+      } else {
+        PrintJson(r);
+      }
+    };
+    if (!remote) {
+      IngestHandler handler(*feed);
+      for (const auto& req : requests) {
+        std::vector<v1::IngestDocumentsResponse> out;
+        grpc::Status st = handler.OnRequest(req, &out);
+        if (!st.ok()) return Fail(st, false);
+        for (const auto& r : out) print(r);
+      }
+      return rejected ? kInputRejected : kOk;
+    }
+    grpc::ClientContext ctx;
+    auto stream = stub->IngestDocuments(&ctx);
+    for (const auto& req : requests) {
+      v1::IngestDocumentsResponse r;
+      if (!stream->Write(req) || !stream->Read(&r)) break;
+      print(r);
+    }
+    stream->WritesDone();
+    grpc::Status st = stream->Finish();
+    if (!st.ok()) return Fail(st, true);
+    return rejected ? kInputRejected : kOk;
+  }
+  // watch
+  v1::WatchMatchesRequest req;
+  req.set_after_sequence(o.from);
+  req.set_min_score(o.min_score);
+  int64_t printed = 0;
+  auto print = [&](const v1::MatchEvent& e) {
+    if (o.format == "table") {
+      std::cout << e.sequence() << "  " << v1::MatchEventType_Name(e.type()) << "  match " << e.match_id() << "  "
+                << e.english_statement_id() << " ~ " << e.persian_statement_id() << "  " << e.score() << "\n";
+    } else {
+      PrintJson(e);
+    }
+    std::cout.flush();
+    ++printed;
+  };
+  if (remote) {
+    grpc::ClientContext ctx;
+    auto reader = stub->WatchMatches(&ctx, req);
+    v1::WatchMatchesResponse r;
+    while ((o.limit == 0 || printed < o.limit) && reader->Read(&r)) print(r.event());
+    if (o.limit != 0 && printed >= o.limit) {
+      ctx.TryCancel();
+      while (reader->Read(&r)) {
+      }
+      reader->Finish();
+      return kOk;
+    }
+    return Fail(reader->Finish(), true);
+  }
+  grpc::Status valid = ValidateWatch(req);
+  if (!valid.ok()) return Fail(valid, false);
+  // In-process: read the database, then poll it for events other processes
+  // (a server on the same file) record.
+  int64_t cursor = o.from;
+  while (o.limit == 0 || printed < o.limit) {
+    auto page = feed->EventsAfter(cursor, 256);
+    if (!page.ok()) return Fail(ToGrpcStatus(page.status()), false);
+    for (const MatchEvent& e : *page) {
+      cursor = e.sequence;
+      if (!WatchFilterAccepts(req, e)) continue;
+      v1::MatchEvent m;
+      MatchEventToProto(e, &m);
+      print(m);
+      if (o.limit != 0 && printed >= o.limit) return kOk;
+    }
+    if (page->empty()) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return kOk;
+}
+
 int Run(const Options& o) {
   std::vector<std::string> texts(o.args.size());
   for (size_t i = 0; i < o.args.size(); ++i) {
@@ -349,6 +486,7 @@ int Run(const Options& o) {
       return kInputRejected;
     }
   }
+  if (o.command == "ingest" || o.command == "watch") return RunFeed(o, texts);
   Runner runner(o);
   const bool table = o.format == "table";
   if (o.command == "normalize") {
