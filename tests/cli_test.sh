@@ -17,7 +17,7 @@ check() {  # check NAME CONDITION...
 }
 exit_code() { "$@" >/dev/null 2>&1; echo $?; }
 
-"$SERVER" --listen=127.0.0.1:0 --port_file="$tmp/port" --drain_seconds=2 2>"$tmp/server.log" &
+"$SERVER" --listen=127.0.0.1:0 --port_file="$tmp/port" --drain_seconds=2 --db="$tmp/server.db" 2>"$tmp/server.log" &
 pid=$!
 for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
 port=$(cat "$tmp/port")
@@ -50,6 +50,20 @@ check "empty file → 3" test "$(exit_code "$QM" extract "$tmp/empty.txt")" -eq 
 check "empty file remote → 3" test "$(exit_code "$QM" extract "$tmp/empty.txt" $REMOTE)" -eq 3
 check "error names the field" grep -q "document.text: must not be empty" <("$QM" extract "$tmp/empty.txt" 2>&1)
 check "unreachable server → 4" test "$(exit_code "$QM" extract "$FA" --server 127.0.0.1:1 --timeout 2)" -eq 4
+
+# The live feed: ingest and watch, through the server and in-process.
+"$QM" ingest "$EN" "$FA" $REMOTE >"$tmp/ingest.json"
+check "ingest answers each document" test "$(grep -c '"stored"' "$tmp/ingest.json")" -eq 2
+check "ingest again is a no-op" grep -q INGEST_OUTCOME_UNCHANGED <("$QM" ingest "$FA" $REMOTE)
+check "ingest of an empty file → 3" test "$(exit_code "$QM" ingest "$tmp/empty.txt" $REMOTE)" -eq 3
+"$QM" watch --limit 6 $REMOTE >"$tmp/watch.json"
+check "watch replays the pairs" test "$(grep -c MATCH_EVENT_TYPE_ADDED "$tmp/watch.json")" -eq 6
+check "watch --from resumes" test "$("$QM" watch --from 5 --limit 1 $REMOTE | grep -c '"sequence":"6"')" -eq 1
+"$QM" ingest "$EN" "$FA" --db "$tmp/local.db" >/dev/null
+"$QM" watch --limit 6 --db "$tmp/local.db" >"$tmp/watch.local.json"
+check "watch in-process gives the same pairs" cmp -s <(grep -o '"englishStatementId":"[^"]*","persianStatementId":"[^"]*"' "$tmp/watch.json") \
+  <(grep -o '"englishStatementId":"[^"]*","persianStatementId":"[^"]*"' "$tmp/watch.local.json")
+check "watch bad --from → 2" test "$(exit_code "$QM" watch --from -1)" -eq 2
 
 kill -TERM "$pid"
 wait "$pid"; code=$?
