@@ -30,6 +30,20 @@ std::vector<uint32_t> FormsOf(const StatementFeatures& f) {
   return forms;
 }
 
+// The name and number keys a statement is indexed under.
+std::vector<uint64_t> KeysOf(const StatementFeatures& f) {
+  std::vector<uint64_t> keys;
+  for (const KeyRef& k : f.names) keys.push_back(k.key);
+  for (const KeyRef& k : f.numbers) keys.push_back(k.key);
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
+}
+
+// A shared name or number counts as much as this many shared forms when
+// ranking candidates: it is rarer and says more.
+constexpr uint32_t kKeyWeight = 4;
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<LiveFeed>> LiveFeed::Open(const Engine& engine, std::unique_ptr<Store> store,
@@ -133,9 +147,12 @@ void LiveFeed::Notify() {
 
 void LiveFeed::IndexLocked(std::unique_ptr<AnalyzedDocument> doc) {
   const AnalyzedDocument* d = doc.get();
+  const bool persian = d->document.language == Language::kPersian;
   for (uint32_t i = 0; i < d->features.size(); ++i) {
-    auto& index = d->document.language == Language::kPersian ? persian_by_form_ : english_by_form_;
+    auto& index = persian ? persian_by_form_ : english_by_form_;
     for (uint32_t form : FormsOf(d->features[i])) index[form].push_back({d, i});
+    auto& keys = persian ? persian_by_key_ : english_by_key_;
+    for (uint64_t key : KeysOf(d->features[i])) keys[key].push_back({d, i});
   }
   statements_ += d->statements.size();
   documents_[d->document.id] = std::move(doc);
@@ -145,15 +162,19 @@ void LiveFeed::UnindexLocked(const std::string& document_id) {
   auto it = documents_.find(document_id);
   if (it == documents_.end()) return;
   const AnalyzedDocument* d = it->second.get();
-  auto& index = d->document.language == Language::kPersian ? persian_by_form_ : english_by_form_;
-  for (const StatementFeatures& f : d->features) {
-    for (uint32_t form : FormsOf(f)) {
-      auto p = index.find(form);
+  const bool persian = d->document.language == Language::kPersian;
+  auto drop = [&](auto& index, const auto& keys) {
+    for (const auto& k : keys) {
+      auto p = index.find(k);
       if (p == index.end()) continue;
       auto& list = p->second;
       list.erase(std::remove_if(list.begin(), list.end(), [&](const Entry& e) { return e.doc == d; }), list.end());
       if (list.empty()) index.erase(p);
     }
+  };
+  for (const StatementFeatures& f : d->features) {
+    drop(persian ? persian_by_form_ : english_by_form_, FormsOf(f));
+    drop(persian ? persian_by_key_ : english_by_key_, KeysOf(f));
   }
   statements_ -= d->statements.size();
   documents_.erase(it);
@@ -180,6 +201,7 @@ absl::StatusOr<std::vector<MatchEvent>> LiveFeed::MatchLocked(const AnalyzedDocu
   const Aligner& aligner = engine_.aligner();
   const bool persian = doc.document.language == Language::kPersian;
   const auto& other = persian ? english_by_form_ : persian_by_form_;
+  const auto& other_keys = persian ? english_by_key_ : persian_by_key_;
   std::vector<MatchChange> changes;
   // Pairs decided in this batch, by statement id (index into changes), so
   // that two statements of one document compete for a counterpart.
@@ -195,17 +217,22 @@ absl::StatusOr<std::vector<MatchEvent>> LiveFeed::MatchLocked(const AnalyzedDocu
   for (uint32_t i = 0; i < doc.features.size(); ++i) {
     const StatementFeatures& f = doc.features[i];
     absl::flat_hash_map<const StatementFeatures*, std::pair<uint32_t, const AnalyzedDocument*>> shared;
-    for (uint32_t form : FormsOf(f)) {
-      auto p = other.find(form);
-      if (p == other.end() || p->second.size() > kMaxPostings) continue;
-      for (const Entry& e : p->second) {
+    auto add = [&](const std::vector<Entry>& list, uint32_t weight) {
+      if (list.size() > kMaxPostings) return;
+      for (const Entry& e : list) {
         const auto& pub_a = doc.document.published_unix_seconds;
         const auto& pub_b = e.doc->document.published_unix_seconds;
         if (pub_a && pub_b && std::llabs(*pub_a - *pub_b) > options_.window_seconds) continue;
         auto& slot = shared[&e.doc->features[e.index]];
-        ++slot.first;
+        slot.first += weight;
         slot.second = e.doc;
       }
+    };
+    for (uint32_t form : FormsOf(f)) {
+      if (auto p = other.find(form); p != other.end()) add(p->second, 1);
+    }
+    for (uint64_t key : KeysOf(f)) {
+      if (auto p = other_keys.find(key); p != other_keys.end()) add(p->second, kKeyWeight);
     }
     std::vector<std::pair<uint32_t, const StatementFeatures*>> ranked;
     for (const auto& [cand, v] : shared) ranked.emplace_back(v.first, cand);

@@ -12,7 +12,7 @@
 //   feed->Subscribe([] { /* new events: read them from the store */ });
 //
 // Matching: a new statement's candidates are the other side's statements
-// sharing lexicon forms with it (an inverted index kept in memory, rebuilt
+// sharing lexicon forms, names or numbers with it (an inverted index kept in memory, rebuilt
 // from the store at start-up), published within `window_seconds` (either
 // side without a time always qualifies). The best candidate is published
 // when its score clears `min_score` and beats the candidate's current pair,
@@ -112,6 +112,8 @@ class LiveFeed {
   // Form → statements on each side: Persian statements by their forms,
   // English ones by the forms of their concepts.
   absl::flat_hash_map<uint32_t, std::vector<Entry>> persian_by_form_, english_by_form_;
+  // Name skeleton and number keys → statements, likewise.
+  absl::flat_hash_map<uint64_t, std::vector<Entry>> persian_by_key_, english_by_key_;
   absl::flat_hash_map<std::string, Best> best_;   // statement id → its live pair
   int64_t last_sequence_ = 0;
   size_t statements_ = 0;
