@@ -1276,6 +1276,11 @@ class ExtractRun {
       n.role = join(titles, b < t.size() ? DisplayOf(t[b], t.back()) : "");
       return n;
     }
+    if (i >= t.size()) {   // titles only
+      n.role = titles;
+      n.unnamed = true;
+      return n;
+    }
     // ROLE NAME: "سخنگوی وزارت امور خارجه ناصر کنعانی". The role may hold
     // words no list has (سازمان «فضایی» ایران): the name is what follows
     // the last title, role, organisation or place word, up to four words.

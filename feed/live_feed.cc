@@ -1,6 +1,8 @@
 #include "feed/live_feed.h"
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <cmath>
 #include <utility>
 
@@ -57,15 +59,40 @@ absl::StatusOr<std::unique_ptr<LiveFeed>> LiveFeed::Open(const Engine& engine, s
   std::lock_guard<std::mutex> lock(feed->mu_);
   ASSIGN_OR_RETURN(feed->last_sequence_, feed->store_->LastSequence());
   std::vector<std::string> unmatched;
-  RETURN_IF_ERROR(feed->store_->ForEachDocument([&](StoredDocument d) -> absl::Status {
-    const std::string id = d.document.id;
-    ASSIGN_OR_RETURN(auto analyzed, engine.Reanalyze(std::move(d.document), std::move(d.statements)));
-    if (!d.matched) unmatched.push_back(id);
-    ++feed->rebuild_.documents;
-    feed->rebuild_.statements += analyzed->statements.size();
-    feed->IndexLocked(std::move(analyzed));
+  // Documents are read in batches and analyzed on every core (normalizing
+  // and featurizing is the cost), then indexed in store order.
+  const size_t threads = std::max<size_t>(1, std::min<size_t>(options.rebuild_threads == 0
+                                                                   ? std::thread::hardware_concurrency()
+                                                                   : options.rebuild_threads,
+                                                               16));
+  std::vector<StoredDocument> batch;
+  auto flush = [&]() -> absl::Status {
+    std::vector<absl::StatusOr<std::unique_ptr<AnalyzedDocument>>> analyzed(batch.size());
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+      for (size_t i; (i = next.fetch_add(1)) < batch.size();) {
+        analyzed[i] = engine.Reanalyze(std::move(batch[i].document), std::move(batch[i].statements));
+      }
+    };
+    std::vector<std::thread> pool;
+    for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+    work();
+    for (std::thread& t : pool) t.join();
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (!analyzed[i].ok()) return analyzed[i].status();
+      if (!batch[i].matched) unmatched.push_back((*analyzed[i])->document.id);
+      ++feed->rebuild_.documents;
+      feed->rebuild_.statements += (*analyzed[i])->statements.size();
+      feed->IndexLocked(*std::move(analyzed[i]));
+    }
+    batch.clear();
     return absl::OkStatus();
+  };
+  RETURN_IF_ERROR(feed->store_->ForEachDocument([&](StoredDocument d) -> absl::Status {
+    batch.push_back(std::move(d));
+    return batch.size() >= 512 ? flush() : absl::OkStatus();
   }));
+  RETURN_IF_ERROR(flush());
   ASSIGN_OR_RETURN(std::vector<Match> live, feed->store_->LiveMatches());
   for (const Match& m : live) {
     const Best b{m.id, m.score, m};

@@ -42,6 +42,7 @@ struct LiveFeedOptions {
   double min_score = 0.5;
   int64_t window_seconds = 7 * 24 * 3600;
   size_t max_candidates = 64;     // candidates scored per new statement
+  size_t rebuild_threads = 0;     // threads analyzing stored documents at start-up (0 = one per core)
 };
 
 struct IngestResult {

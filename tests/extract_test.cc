@@ -174,6 +174,35 @@ TEST(ExtractorTest, NeverCrashesOnStrayMarks) {
   }
 }
 
+// A subject of titles alone (found by the fuzzer: it read past the end):
+// no name, the titles as role.
+TEST(ExtractorTest, ASubjectOfTitlesAloneHasNoName) {
+  const std::string text = "دکتر گفت: ما برای همکاری با همه کشورها آماده هستیم.";
+  std::vector<Statement> got = ExtractText(text, Language::kPersian);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].speaker, "");
+  EXPECT_EQ(got[0].speaker_role, "دکتر");
+  EXPECT_EQ(got[0].speaker_status, SpeakerStatus::kUnnamed);
+}
+
+// Inputs the fuzzer once crashed on (tests/data/fuzz_regressions/) run
+// clean in both languages.
+TEST(ExtractorTest, FuzzRegressions) {
+  const std::string dir = std::string(QM_SOURCE_DIR) + "/tests/data/fuzz_regressions";
+  for (const char* name : {"extract-title-only-subject.txt"}) {
+    std::string text;
+    ASSERT_TRUE(ReadFileToString(dir + "/" + name, &text)) << name;
+    for (Language lang : {Language::kEnglish, Language::kPersian}) {
+      Document doc{"f", lang, text, std::nullopt, ""};
+      auto norm = Normalizer::Default().Normalize(doc.text, lang);
+      if (!norm.ok()) continue;
+      for (const Statement& s : Extractor::Default().Extract(doc, *norm)) {
+        EXPECT_LE(s.content_span.end, text.size());
+      }
+    }
+  }
+}
+
 TEST(ExtractorTest, LoaderRejectsBadData) {
   ExtractorData data = Extractor::EmbeddedData();
   ASSERT_TRUE(Extractor::Load(data).ok());
