@@ -2,7 +2,10 @@
 // with a store in a temporary directory, over a real 127.0.0.1 port.
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <random>
 #include <set>
@@ -240,6 +243,84 @@ TEST_F(FeedServiceTest, FiltersAndBadRequests) {
   while (reader->Read(&resp)) {
   }
   reader->Finish();
+}
+
+// Resident memory of this process, in KiB (Linux).
+long RssKiB() {
+  std::ifstream in("/proc/self/status");
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return 0;
+}
+
+// One watcher reads 100× slower than three others while events flow: the
+// fast ones keep receiving each event within 100 ms of its being recorded,
+// and the server buffers at most a page per watcher. QM_FEED_EVENTS sets
+// the number of events (default 600; the closing figures use 10,000).
+TEST_F(FeedServiceTest, ASlowWatcherHoldsNobodyBack) {
+  const char* env = std::getenv("QM_FEED_EVENTS");
+  const int events = env ? std::atoi(env) : 600;
+  const auto fast_pause = std::chrono::microseconds(100), slow_pause = std::chrono::microseconds(10000);
+  const long rss_before = RssKiB();
+  struct Result {
+    std::vector<double> delays_ms;
+    int64_t last = 0;
+    bool in_order = true;
+  };
+  auto watch = [&](std::chrono::microseconds pause, int want, Result* r) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(300));
+    auto reader = stub_->WatchMatches(&ctx, v1::WatchMatchesRequest());
+    v1::WatchMatchesResponse resp;
+    int got = 0;
+    while (got < want && reader->Read(&resp)) {
+      const int64_t now_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count();
+      r->delays_ms.push_back((now_us - resp.event().recorded_unix_micros()) / 1000.0);
+      r->in_order &= resp.event().sequence() == r->last + 1;
+      r->last = resp.event().sequence();
+      ++got;
+      std::this_thread::sleep_for(pause);
+    }
+    ctx.TryCancel();
+    while (reader->Read(&resp)) {
+    }
+    reader->Finish();
+  };
+  Result fast[3], slow;
+  std::vector<std::thread> watchers;
+  for (Result& r : fast) watchers.emplace_back(watch, fast_pause, events, &r);
+  watchers.emplace_back(watch, slow_pause, events, &slow);
+  std::vector<v1::Document> docs;
+  for (int i = 0; i < events; ++i) {
+    docs.push_back(English(i));
+    docs.push_back(Persian(i));
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  Ingest(docs);
+  const double ingest_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  long rss_peak = RssKiB();
+  for (std::thread& t : watchers) t.join();
+  rss_peak = std::max(rss_peak, RssKiB());
+  EXPECT_EQ(feed_->last_sequence(), events);
+  std::vector<double> all;
+  for (const Result& r : fast) {
+    EXPECT_EQ(r.last, events);
+    EXPECT_TRUE(r.in_order);
+    all.insert(all.end(), r.delays_ms.begin(), r.delays_ms.end());
+  }
+  EXPECT_EQ(slow.last, events);
+  EXPECT_TRUE(slow.in_order);
+  std::sort(all.begin(), all.end());
+  const double p50 = all[all.size() / 2], p99 = all[all.size() * 99 / 100], max = all.back();
+  std::printf("%d events in %.1f s; fast watchers' delay p50 %.1f ms, p99 %.1f ms, max %.1f ms; slow watcher done "
+              "too; RSS %ld → %ld KiB\n",
+              events, ingest_s, p50, p99, max, rss_before, rss_peak);
+  EXPECT_LT(p99, 100.0) << "fast watchers were held back";
+  // One page per watcher plus gRPC's buffers: far below the event log's size.
+  EXPECT_LT(rss_peak - rss_before, 256 * 1024) << "server memory grew with the slow watcher's backlog";
 }
 
 }  // namespace
