@@ -49,4 +49,15 @@ bool ParseDouble(std::string_view s, double* out) {
   return true;
 }
 
+std::vector<std::string> StrSplit(std::string_view s, std::string_view sep) {
+  std::vector<std::string> out;
+  if (sep.empty()) return {std::string(s)};
+  for (size_t at; (at = s.find(sep)) != std::string_view::npos;) {
+    out.emplace_back(s.substr(0, at));
+    s.remove_prefix(at + sep.size());
+  }
+  out.emplace_back(s);
+  return out;
+}
+
 }  // namespace quotematch

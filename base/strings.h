@@ -51,6 +51,9 @@ std::string StrCat(const Args&... args) {
 // Splits on `sep`; empty pieces are kept unless `skip_empty`.
 std::vector<std::string_view> Split(std::string_view s, char sep, bool skip_empty = false);
 
+// Splits on every occurrence of `sep` (a string); empty pieces are kept.
+std::vector<std::string> StrSplit(std::string_view s, std::string_view sep);
+
 // Joins with `sep`.
 std::string StrJoin(const std::vector<std::string>& parts, std::string_view sep);
 

@@ -39,16 +39,6 @@ struct GoldRow {
   int line = 0;
 };
 
-std::vector<std::string> Split(std::string_view s, std::string_view sep) {
-  std::vector<std::string> out;
-  for (size_t at; (at = s.find(sep)) != std::string_view::npos;) {
-    out.emplace_back(s.substr(0, at));
-    s.remove_prefix(at + sep.size());
-  }
-  out.emplace_back(s);
-  return out;
-}
-
 // Reads a gold file; on error returns false with `error` naming file:line.
 bool ReadGold(const std::string& path, const std::string& text, std::vector<GoldRow>* rows, std::string* error) {
   std::string tsv;
@@ -58,10 +48,10 @@ bool ReadGold(const std::string& path, const std::string& text, std::vector<Gold
   }
   size_t previous = 0;
   int line_no = 0;
-  for (const std::string& line : Split(tsv, "\n")) {
+  for (const std::string& line : StrSplit(tsv, "\n")) {
     ++line_no;
     if (line.empty() || line[0] == '#') continue;
-    const std::vector<std::string> f = Split(line, "\t");
+    const std::vector<std::string> f = StrSplit(line, "\t");
     if (f.size() != 3) {
       *error = StrCat(path, ":", line_no, ": expected 3 fields (KIND, SPEAKER, CONTENT), got ", f.size());
       return false;
@@ -72,7 +62,7 @@ bool ReadGold(const std::string& path, const std::string& text, std::vector<Gold
     }
     GoldRow row{f[0], f[1], {}, line_no};
     size_t from = previous;
-    for (const std::string& part : Split(f[2], " ||| ")) {
+    for (const std::string& part : StrSplit(f[2], " ||| ")) {
       const size_t at = text.find(part, from);
       if (part.empty() || at == std::string::npos) {
         *error = StrCat(path, ":", line_no, ": content part not found in the article: ", part);

@@ -43,6 +43,17 @@ grpc::Status HandleAlignDocuments(const Engine& engine, const v1::AlignDocuments
   return grpc::Status::OK;
 }
 
+namespace {
+
+// A document that could not be used, as the streams report it.
+void RejectionToProto(const std::string& document_id, const absl::Status& st, v1::DocumentRejected* out) {
+  out->set_document_id(document_id);
+  out->set_code(static_cast<int32_t>(st.code()));
+  out->set_message(std::string(AsStd(st.message())));
+}
+
+}  // namespace
+
 grpc::Status MatchStreamHandler::OnRequest(const v1::MatchStreamRequest& request,
                                            std::vector<v1::MatchStreamResponse>* responses) {
   if (session_ == nullptr) {
@@ -51,10 +62,7 @@ grpc::Status MatchStreamHandler::OnRequest(const v1::MatchStreamRequest& request
     session_ = std::make_unique<MatchSession>(engine_, *threshold);
   }
   auto reject = [&](const absl::Status& st) {
-    v1::DocumentRejected* r = responses->emplace_back().mutable_rejected();
-    r->set_document_id(request.document().id());
-    r->set_code(static_cast<int32_t>(st.code()));
-    r->set_message(std::string(AsStd(st.message())));
+    RejectionToProto(request.document().id(), st, responses->emplace_back().mutable_rejected());
     return grpc::Status::OK;
   };
   if (!request.has_document()) return reject(absl::InvalidArgumentError("document: required"));
@@ -72,10 +80,7 @@ grpc::Status MatchStreamHandler::OnRequest(const v1::MatchStreamRequest& request
 grpc::Status IngestHandler::OnRequest(const v1::IngestDocumentsRequest& request,
                                       std::vector<v1::IngestDocumentsResponse>* responses) {
   auto reject = [&](const absl::Status& st) {
-    v1::DocumentRejected* r = responses->emplace_back().mutable_rejected();
-    r->set_document_id(request.document().id());
-    r->set_code(static_cast<int32_t>(st.code()));
-    r->set_message(std::string(AsStd(st.message())));
+    RejectionToProto(request.document().id(), st, responses->emplace_back().mutable_rejected());
     return grpc::Status::OK;
   };
   if (!request.has_document()) return reject(absl::InvalidArgumentError("document: required"));

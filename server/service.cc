@@ -270,9 +270,11 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchMatchesRespo
  public:
   static constexpr size_t kPage = 256;
 
-  WatchReactor(grpc::CallbackServerContext* context, v1::WatchMatchesRequest request, LiveFeed& feed, WorkQueue& pool)
-      : context_(context), request_(std::move(request)), feed_(feed), pool_(pool), start_(Clock::now()),
+  WatchReactor(grpc::CallbackServerContext* context, v1::WatchMatchesRequest request, LiveFeed& feed, WorkQueue& pool,
+               ServiceStats& stats)
+      : context_(context), request_(std::move(request)), feed_(feed), pool_(pool), stats_(stats), start_(Clock::now()),
         cursor_(request_.after_sequence()) {
+    ++stats_.open_watchers;
     grpc::Status valid = ValidateWatch(request_);
     if (!valid.ok()) {
       status_ = valid;
@@ -308,6 +310,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchMatchesRespo
 
   void OnDone() override {
     if (subscription_ != 0) feed_.Unsubscribe(subscription_);
+    --stats_.open_watchers;
     LogRpc("WatchMatches", status_, MillisSince(start_), context_->peer());
     delete this;
   }
@@ -344,6 +347,9 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchMatchesRespo
       if (WatchFilterAccepts(request_, e)) MatchEventToProto(e, outbox_.emplace_back().mutable_event());
     }
     if (!outbox_.empty()) {
+      for (size_t seen = stats_.max_watch_backlog.load(); outbox_.size() > seen &&
+                                                          !stats_.max_watch_backlog.compare_exchange_weak(seen, outbox_.size());) {
+      }
       const v1::WatchMatchesResponse* first = &outbox_.front();
       lock.unlock();
       StartWrite(first);
@@ -369,6 +375,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchMatchesRespo
   const v1::WatchMatchesRequest request_;
   LiveFeed& feed_;
   WorkQueue& pool_;
+  ServiceStats& stats_;
   const Clock::time_point start_;
   int64_t subscription_ = 0;
 
@@ -429,7 +436,7 @@ grpc::ServerWriteReactor<v1::WatchMatchesResponse>* QuoteMatchService::WatchMatc
   if (feed_ == nullptr) {
     return new Rejector<grpc::ServerWriteReactor<v1::WatchMatchesResponse>>("WatchMatches", context, kNoFeed);
   }
-  return new WatchReactor(context, *request, *feed_, pool_);
+  return new WatchReactor(context, *request, *feed_, pool_, stats_);
 }
 
 }  // namespace quotematch

@@ -12,12 +12,22 @@
 //   builder.RegisterService(&service);
 #pragma once
 
+#include <atomic>
+
 #include "feed/live_feed.h"
 #include "pipeline/engine.h"
 #include "quotematch/v1/quotematch.grpc.pb.h"
 #include "server/work_queue.h"
 
 namespace quotematch {
+
+// Counters the service keeps about its streams.
+struct ServiceStats {
+  // The most events any WatchMatches stream held in memory at once (at most
+  // one page, however slow its client).
+  std::atomic<size_t> max_watch_backlog{0};
+  std::atomic<size_t> open_watchers{0};
+};
 
 class QuoteMatchService final : public v1::QuoteMatchService::CallbackService {
  public:
@@ -42,10 +52,13 @@ class QuoteMatchService final : public v1::QuoteMatchService::CallbackService {
   grpc::ServerWriteReactor<v1::WatchMatchesResponse>* WatchMatches(
       grpc::CallbackServerContext* context, const v1::WatchMatchesRequest* request) override;
 
+  const ServiceStats& stats() const { return stats_; }
+
  private:
   const Engine& engine_;
   WorkQueue& pool_;
   LiveFeed* feed_;
+  ServiceStats stats_;
 };
 
 }  // namespace quotematch

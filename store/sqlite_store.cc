@@ -216,13 +216,7 @@ class SqliteStore final : public Store {
 
   absl::StatusOr<std::vector<Match>> LiveMatches() override {
     std::lock_guard<std::mutex> lock(mu_);
-    Stmt q(db_,
-           "SELECT id, english_statement, persian_statement, english_document, persian_document, score, speaker, "
-           "source, new_side FROM matches WHERE live = 1 ORDER BY id");
-    if (!q.ok()) return Error("reading matches");
-    std::vector<Match> out;
-    while (q.Step() == SQLITE_ROW) out.push_back(MatchFromRow(q, 0));
-    return out;
+    return LiveOf(std::nullopt);
   }
 
   absl::StatusOr<std::optional<StoredDocument>> GetDocument(const std::string& id) override {
@@ -436,15 +430,19 @@ class SqliteStore final : public Store {
     return out;
   }
 
-  absl::StatusOr<std::vector<Match>> LiveOf(const std::string& document_id) {
-    Stmt q(db_,
-           "SELECT id, english_statement, persian_statement, english_document, persian_document, score, speaker, "
-           "source, new_side FROM matches WHERE live = 1 AND (english_document = ? OR persian_document = ?) "
-           "ORDER BY id");
+  // Live matches, all or those of one document, in id order.
+  absl::StatusOr<std::vector<Match>> LiveOf(const std::optional<std::string>& document_id) {
+    Stmt q(db_, document_id ? "SELECT id, english_statement, persian_statement, english_document, persian_document, "
+                              "score, speaker, source, new_side FROM matches WHERE live = 1 AND "
+                              "(english_document = ? OR persian_document = ?) ORDER BY id"
+                            : "SELECT id, english_statement, persian_statement, english_document, persian_document, "
+                              "score, speaker, source, new_side FROM matches WHERE live = 1 ORDER BY id");
     if (!q.ok()) return Error("reading matches");
-    q.Bind(1, document_id).Bind(2, document_id);
+    if (document_id) q.Bind(1, *document_id).Bind(2, *document_id);
     std::vector<Match> out;
-    while (q.Step() == SQLITE_ROW) out.push_back(MatchFromRow(q, 0));
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) out.push_back(MatchFromRow(q, 0));
+    if (rc != SQLITE_DONE) return Error("reading matches");
     return out;
   }
 

@@ -60,28 +60,18 @@ struct TableCase {
   std::vector<ExpectedStatement> statements;
 };
 
-std::vector<std::string> SplitOn(std::string_view s, std::string_view sep) {
-  std::vector<std::string> out;
-  for (size_t at; (at = s.find(sep)) != std::string_view::npos;) {
-    out.emplace_back(s.substr(0, at));
-    s.remove_prefix(at + sep.size());
-  }
-  out.emplace_back(s);
-  return out;
-}
-
 std::vector<TableCase> ReadCases() {
   std::string tsv;
   EXPECT_TRUE(ReadFileToString(std::string(QM_SOURCE_DIR) + "/tests/data/extract_cases.tsv", &tsv));
   std::vector<TableCase> cases;
-  for (const std::string& line : SplitOn(tsv, "\n")) {
+  for (const std::string& line : StrSplit(tsv, "\n")) {
     if (line.empty() || line[0] == '#') continue;
-    std::vector<std::string> f = SplitOn(line, "\t");
+    std::vector<std::string> f = StrSplit(line, "\t");
     if (f[0] == "CASE" && f.size() == 5) {
       cases.push_back({f[1], f[3], Unescape(f[4]), f[2] == "fa" ? Language::kPersian : Language::kEnglish, {}});
     } else if (f[0] == "STMT" && f.size() == 5 && !cases.empty()) {
       ExpectedStatement e{f[1], f[2], f[3], {}};
-      for (const std::string& p : SplitOn(f[4], " ||| ")) e.parts.push_back(TrimEnds(Unescape(p)));
+      for (const std::string& p : StrSplit(f[4], " ||| ")) e.parts.push_back(TrimEnds(Unescape(p)));
       cases.back().statements.push_back(std::move(e));
     } else {
       ADD_FAILURE() << "bad line: " << line;

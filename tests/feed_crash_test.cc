@@ -23,38 +23,17 @@
 
 #include "quotematch/v1/quotematch.grpc.pb.h"
 #include "store/sqlite_store.h"
+#include "tests/feed_fixtures.h"
 
 namespace quotematch {
 namespace {
 
 constexpr int kPairs = 1000;   // 2,000 documents
 
-struct Person {
-  const char* en;
-  const char* fa;
-};
-constexpr Person kPeople[] = {
-    {"Ali Khan", "علی خان"},           {"Reza Amini", "رضا امینی"},     {"Hamid Karimi", "حمید کریمی"},
-    {"Sara Ahmadi", "سارا احمدی"},     {"Maryam Hosseini", "مریم حسینی"}, {"Nasser Kanani", "ناصر کنعانی"},
-    {"Kamran Rostami", "کامران رستمی"}, {"Leila Navabi", "لیلا نوابی"},  {"Omid Tehrani", "امید تهرانی"},
-    {"Farid Zamani", "فرید زمانی"},
-};
-
+// Document i: the English (even i) or Persian (odd i) side of pair i / 2.
 v1::Document Doc(int i) {
-  const Person& p = kPeople[(i / 2) % std::size(kPeople)];
-  const std::string n = std::to_string(100 + i / 2);
-  v1::Document d;
-  d.mutable_published_time()->set_seconds(1700000000 + (i / 2) * 600);
+  v1::Document d = testing_feed::PairDocument(i / 2, i % 2 == 1);
   d.set_source("crash-test");
-  if (i % 2 == 0) {
-    d.set_id("en-" + std::to_string(i / 2));
-    d.set_language(v1::LANGUAGE_ENGLISH);
-    d.set_text(std::string(p.en) + " said: “" + n + " trucks crossed the border at Taftan on Friday.”");
-  } else {
-    d.set_id("fa-" + std::to_string(i / 2));
-    d.set_language(v1::LANGUAGE_PERSIAN);
-    d.set_text(std::string(p.fa) + " گفت: «" + n + " کامیون روز جمعه از مرز تفتان عبور کردند.»");
-  }
   return d;
 }
 
@@ -96,9 +75,8 @@ class Server {
 };
 
 TEST(FeedCrashTest, AcknowledgedDocumentsAndAConsistentHistorySurviveSigkill) {
-  const auto dir = std::filesystem::temp_directory_path() / ("qm_feed_crash_" + std::to_string(getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+  const testing_feed::TempDir temp;
+  const std::filesystem::path& dir = temp.path();
   const std::string db = (dir / "feed.db").string();
   std::mt19937 rng(std::random_device{}());
 
@@ -185,7 +163,6 @@ TEST(FeedCrashTest, AcknowledgedDocumentsAndAConsistentHistorySurviveSigkill) {
   }
   std::printf("history: %zu events, %zu live pairs, %zu documents stored\n", events.size(), live.size(),
               static_cast<size_t>(*(*store)->DocumentCount()));
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

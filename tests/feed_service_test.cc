@@ -20,56 +20,21 @@
 #include "server/service.h"
 #include "server/work_queue.h"
 #include "store/sqlite_store.h"
+#include "tests/feed_fixtures.h"
 
 namespace quotematch {
 namespace {
 
-// Our own sentence pairs: a name, a number and a place that match across
-// the languages.
-struct Person {
-  const char* en;
-  const char* fa;
-};
-constexpr Person kPeople[] = {
-    {"Ali Khan", "علی خان"},         {"Reza Amini", "رضا امینی"},       {"Hamid Karimi", "حمید کریمی"},
-    {"Sara Ahmadi", "سارا احمدی"},   {"Maryam Hosseini", "مریم حسینی"}, {"Nasser Kanani", "ناصر کنعانی"},
-    {"Kamran Rostami", "کامران رستمی"}, {"Leila Navabi", "لیلا نوابی"},  {"Omid Tehrani", "امید تهرانی"},
-    {"Farid Zamani", "فرید زمانی"},
-};
+using testing_feed::PairDocument;
+using testing_feed::TempDir;
 
-v1::Document Doc(const std::string& id, v1::Language lang, const std::string& text) {
-  v1::Document d;
-  d.set_id(id);
-  d.set_language(lang);
-  d.set_text(text);
-  d.mutable_published_time()->set_seconds(1700000000);
-  d.set_source("test");
-  return d;
-}
-
-// Pair i: an English report and its Persian original.
-v1::Document English(int i) {
-  const Person& p = kPeople[i % std::size(kPeople)];
-  return Doc("en-" + std::to_string(i), v1::LANGUAGE_ENGLISH,
-             std::string(p.en) + " said: “" + std::to_string(100 + i) +
-                 " trucks crossed the border at Taftan on Friday and the crossing will stay open.”");
-}
-v1::Document Persian(int i) {
-  const Person& p = kPeople[i % std::size(kPeople)];
-  return Doc("fa-" + std::to_string(i), v1::LANGUAGE_PERSIAN,
-             std::string(p.fa) + " گفت: «" + std::to_string(100 + i) +
-                 " کامیون روز جمعه از مرز تفتان عبور کردند و این گذرگاه باز می‌ماند.»");
-}
+v1::Document English(int i) { return PairDocument(i, false); }
+v1::Document Persian(int i) { return PairDocument(i, true); }
 
 class FeedServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("qm_feed_service_test_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto store = OpenSqliteStore((dir_ / "q.db").string());
+    auto store = OpenSqliteStore((dir_.path() / "q.db").string());
     ASSERT_TRUE(store.ok()) << store.status();
     LiveFeedOptions options;
     options.min_score = 0.3;
@@ -91,7 +56,6 @@ class FeedServiceTest : public ::testing::Test {
     if (server_) server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
     pool_->Shutdown();
     feed_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   // Sends documents on one IngestDocuments stream; returns the answers.
@@ -135,7 +99,7 @@ class FeedServiceTest : public ::testing::Test {
     return out;
   }
 
-  std::filesystem::path dir_;
+  TempDir dir_;
   Engine engine_;
   std::unique_ptr<LiveFeed> feed_;
   std::unique_ptr<WorkQueue> pool_;
@@ -319,8 +283,12 @@ TEST_F(FeedServiceTest, ASlowWatcherHoldsNobodyBack) {
               "too; RSS %ld → %ld KiB\n",
               events, ingest_s, p50, p99, max, rss_before, rss_peak);
   EXPECT_LT(p99, 100.0) << "fast watchers were held back";
-  // One page per watcher plus gRPC's buffers: far below the event log's size.
-  EXPECT_LT(rss_peak - rss_before, 256 * 1024) << "server memory grew with the slow watcher's backlog";
+  // The server held at most one page of events per watcher, though the
+  // slow one fell thousands of events behind. (The RSS growth is mostly the
+  // feed's index of the documents ingested.)
+  std::printf("most events a watcher held in the server at once: %zu\n", service_->stats().max_watch_backlog.load());
+  EXPECT_LE(service_->stats().max_watch_backlog.load(), 256u);
+  EXPECT_EQ(service_->stats().open_watchers.load(), 0u);
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/feed_fixtures.h"
+
 #include "store/sqlite_store.h"
 
 namespace quotematch {
@@ -29,16 +31,10 @@ const char kEnglishLoose[] = "Ali Khan said: “The Taftan crossing will reopen.
 class FeedTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("qm_feed_test_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
     Reopen();
   }
   void TearDown() override {
     feed_.reset();
-    std::filesystem::remove_all(dir_);
   }
   void Reopen() {
     feed_.reset();
@@ -61,7 +57,8 @@ class FeedTest : public ::testing::Test {
     return e.ok() ? *e : std::vector<MatchEvent>{};
   }
 
-  std::filesystem::path dir_;
+  testing_feed::TempDir temp_;
+  const std::filesystem::path& dir_ = temp_.path();
   Engine engine_;
   std::unique_ptr<LiveFeed> feed_;
 };

@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/feed_fixtures.h"
+
 #include "pipeline/engine.h"
 
 namespace quotematch {
@@ -16,19 +18,12 @@ namespace {
 class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("qm_store_test_" + std::to_string(getpid()) + "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
     path_ = (dir_ / "q.db").string();
     auto s = OpenSqliteStore(path_);
     ASSERT_TRUE(s.ok()) << s.status();
     store_ = *std::move(s);
   }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { store_.reset(); }
 
   // A document and its statements, as the engine extracts them.
   std::pair<Document, std::vector<Statement>> Doc(const std::string& id, Language lang, const std::string& text) {
@@ -50,7 +45,8 @@ class StoreTest : public ::testing::Test {
     return m;
   }
 
-  std::filesystem::path dir_;
+  testing_feed::TempDir temp_;
+  const std::filesystem::path& dir_ = temp_.path();
   std::string path_;
   std::unique_ptr<Store> store_;
   Engine engine_;
