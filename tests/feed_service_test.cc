@@ -282,12 +282,20 @@ TEST_F(FeedServiceTest, ASlowWatcherHoldsNobodyBack) {
   std::printf("%d events in %.1f s; fast watchers' delay p50 %.1f ms, p99 %.1f ms, max %.1f ms; slow watcher done "
               "too; RSS %ld → %ld KiB\n",
               events, ingest_s, p50, p99, max, rss_before, rss_peak);
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+  // Sanitizers slow everything tenfold or more: the delays are printed, not judged.
+#else
   EXPECT_LT(p99, 100.0) << "fast watchers were held back";
+#endif
   // The server held at most one page of events per watcher, though the
   // slow one fell thousands of events behind. (The RSS growth is mostly the
   // feed's index of the documents ingested.)
   std::printf("most events a watcher held in the server at once: %zu\n", service_->stats().max_watch_backlog.load());
   EXPECT_LE(service_->stats().max_watch_backlog.load(), 256u);
+  // The server ends a cancelled stream on its own time.
+  for (int i = 0; i < 500 && service_->stats().open_watchers.load() != 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   EXPECT_EQ(service_->stats().open_watchers.load(), 0u);
 }
 
