@@ -32,11 +32,6 @@ constexpr size_t kRarestForms = 20;         // forms per statement used to find 
 constexpr size_t kMaxPostings = 200;        // a form in more statements hardly discriminates
 constexpr size_t kPostingsBudget = 600;     // postings read per statement to find candidates
 constexpr size_t kCandidates = 80;          // candidates kept per statement, each way and merged
-// Candidates below this share of the statement's best candidate mass are
-// dropped before scoring. Tuned on the shared TICO-19 and FLORES sets:
-// P@1 is unchanged from 0 to 0.2 while the pairs scored halve at 0.1;
-// 0.3 starts to lose true pairs.
-constexpr float kMinMassShare = 0.1f;
 // A content word the lexicon cannot match at all counts this much of its
 // idf in the coverage it could never contribute to.
 constexpr float kUnknownWeight = 0.1f;
@@ -902,12 +897,6 @@ Retrieval Aligner::Retrieve(const std::vector<StatementFeatures>& english,
       c.resize(kCandidates);
       std::sort(c.begin(), c.end());  // in statement order: the scorer reads memory in order
     }
-    // A candidate sharing under kMinMassShare of the best candidate's mass
-    // is not scored: it cannot win, and it costs as much as one that can.
-    float best_mass = 0;
-    for (const auto& x : c) best_mass = std::max(best_mass, x.second);
-    const float floor = best_mass * kMinMassShare;
-    c.erase(std::remove_if(c.begin(), c.end(), [&](const auto& x) { return x.second < floor; }), c.end());
     scored[i].reserve(c.size());
     for (size_t k = 0; k < c.size(); ++k) {
       if (k + 4 < c.size()) packed.Prefetch(c[k + 4].first);
