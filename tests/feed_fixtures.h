@@ -11,7 +11,9 @@
 
 #include <gtest/gtest.h>
 
+#include "feed/live_feed.h"
 #include "quotematch/v1/quotematch.pb.h"
+#include "store/sqlite_store.h"
 
 namespace quotematch::testing_feed {
 
@@ -34,6 +36,18 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// A feed on a SQLite file at `path`, publishing pairs from score 0.3.
+inline std::unique_ptr<LiveFeed> OpenTestFeed(const Engine& engine, const std::filesystem::path& path) {
+  auto store = OpenSqliteStore(path.string());
+  EXPECT_TRUE(store.ok()) << store.status();
+  if (!store.ok()) return nullptr;
+  LiveFeedOptions options;
+  options.min_score = 0.3;
+  auto feed = LiveFeed::Open(engine, *std::move(store), options);
+  EXPECT_TRUE(feed.ok()) << feed.status();
+  return feed.ok() ? *std::move(feed) : nullptr;
+}
 
 struct Person {
   const char* en;

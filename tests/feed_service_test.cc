@@ -34,13 +34,8 @@ v1::Document Persian(int i) { return PairDocument(i, true); }
 class FeedServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto store = OpenSqliteStore((dir_.path() / "q.db").string());
-    ASSERT_TRUE(store.ok()) << store.status();
-    LiveFeedOptions options;
-    options.min_score = 0.3;
-    auto feed = LiveFeed::Open(engine_, *std::move(store), options);
-    ASSERT_TRUE(feed.ok()) << feed.status();
-    feed_ = *std::move(feed);
+    feed_ = testing_feed::OpenTestFeed(engine_, dir_.path() / "q.db");
+    ASSERT_NE(feed_, nullptr);
     pool_ = std::make_unique<WorkQueue>(2);
     service_ = std::make_unique<QuoteMatchService>(engine_, *pool_, feed_.get());
     grpc::ServerBuilder builder;

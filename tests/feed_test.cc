@@ -38,13 +38,8 @@ class FeedTest : public ::testing::Test {
   }
   void Reopen() {
     feed_.reset();
-    auto store = OpenSqliteStore((dir_ / "q.db").string());
-    ASSERT_TRUE(store.ok()) << store.status();
-    LiveFeedOptions options;
-    options.min_score = 0.3;
-    auto feed = LiveFeed::Open(engine_, *std::move(store), options);
-    ASSERT_TRUE(feed.ok()) << feed.status();
-    feed_ = *std::move(feed);
+    feed_ = testing_feed::OpenTestFeed(engine_, dir_ / "q.db");
+    ASSERT_NE(feed_, nullptr);
   }
   IngestResult Ingest(const std::string& id, Language lang, const std::string& text, int64_t published = kT0) {
     auto r = feed_->Ingest(Document{id, lang, text, published, "test"});
