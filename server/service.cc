@@ -282,9 +282,14 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchMatchesRespo
       Finish(valid);
       return;
     }
+    {
+      // The first fetch is scheduled before subscribing, so that a
+      // notification arriving meanwhile cannot start a second one.
+      std::lock_guard<std::mutex> lock(mu_);
+      ScheduleFetchLocked();
+    }
     subscription_ = feed_.Subscribe([this] { Wake(); });
-    std::lock_guard<std::mutex> lock(mu_);
-    ScheduleFetchLocked();
+    Wake();   // events recorded between that fetch's read and the subscription
   }
 
   void OnWriteDone(bool ok) override {
