@@ -52,6 +52,12 @@ void RejectionToProto(const std::string& document_id, const absl::Status& st, v1
   out->set_message(std::string(AsStd(st.message())));
 }
 
+// The document of one stream message, or why it cannot be used.
+absl::StatusOr<Document> StreamedDocument(bool present, const v1::Document& doc) {
+  if (!present) return absl::InvalidArgumentError("document: required");
+  return DocumentFromProto(doc, "document");
+}
+
 }  // namespace
 
 grpc::Status MatchStreamHandler::OnRequest(const v1::MatchStreamRequest& request,
@@ -65,8 +71,7 @@ grpc::Status MatchStreamHandler::OnRequest(const v1::MatchStreamRequest& request
     RejectionToProto(request.document().id(), st, responses->emplace_back().mutable_rejected());
     return grpc::Status::OK;
   };
-  if (!request.has_document()) return reject(absl::InvalidArgumentError("document: required"));
-  auto doc = DocumentFromProto(request.document(), "document");
+  auto doc = StreamedDocument(request.has_document(), request.document());
   if (!doc.ok()) return reject(doc.status());
   auto update = session_->Add(std::move(*doc), "document");
   if (!update.ok()) return reject(update.status());
@@ -83,8 +88,7 @@ grpc::Status IngestHandler::OnRequest(const v1::IngestDocumentsRequest& request,
     RejectionToProto(request.document().id(), st, responses->emplace_back().mutable_rejected());
     return grpc::Status::OK;
   };
-  if (!request.has_document()) return reject(absl::InvalidArgumentError("document: required"));
-  auto doc = DocumentFromProto(request.document(), "document");
+  auto doc = StreamedDocument(request.has_document(), request.document());
   if (!doc.ok()) return reject(doc.status());
   auto result = feed_.Ingest(std::move(*doc));
   if (!result.ok()) {

@@ -4,11 +4,14 @@
 // every request is converted and handled by server/handlers.h on the worker
 // pool, never on a gRPC callback thread. Streams keep one write in flight,
 // start the next from OnWriteDone, and stop on cancellation or a failed
-// write. Each RPC logs one JSON line when it ends.
+// write. Each RPC logs one JSON line when it ends. IngestDocuments and
+// WatchMatches use the live feed (feed/live_feed.h) when one is given;
+// WatchMatches reads the store a page at a time, so a slow watcher costs the
+// server one page of events.
 //
 //   Engine engine;
 //   WorkQueue pool(4);
-//   QuoteMatchService service(engine, pool);
+//   QuoteMatchService service(engine, pool, feed.get());   // feed may be null
 //   builder.RegisterService(&service);
 #pragma once
 
