@@ -706,27 +706,29 @@ class PostingsIndex {
   std::vector<uint32_t> postings_;
 };
 
-// Ids of the rarest forms (by postings length) of a statement.
+// Ids of the rarest forms (by postings length) of a statement, into
+// *forms; *by_df is scratch, kept by the caller so that nothing allocates
+// per statement.
 template <typename Refs>
-std::vector<uint32_t> RarestForms(const Refs& refs, const PostingsIndex& index, size_t k) {
-  std::vector<std::pair<size_t, uint32_t>> by_df;   // (postings, form)
+void RarestForms(const Refs& refs, const PostingsIndex& index, size_t k,
+                 std::vector<std::pair<uint32_t, uint32_t>>* by_df, std::vector<uint32_t>* forms) {
+  by_df->clear();   // (postings, form)
+  forms->clear();
   for (size_t r = 0; r < refs.size(); ++r) {
     if (r > 0 && refs[r].form == refs[r - 1].form) continue;
     const size_t df = index[refs[r].form].size();
-    if (df > 0) by_df.emplace_back(df, refs[r].form);
+    if (df > 0) by_df->emplace_back(static_cast<uint32_t>(df), refs[r].form);
   }
-  std::sort(by_df.begin(), by_df.end());
+  std::sort(by_df->begin(), by_df->end());
   // The k rarest, within a budget of postings; a form in more than
   // kMaxPostings statements only as the first, so that the work per
   // statement stays bounded however large the corpus.
-  std::vector<uint32_t> forms;
   size_t postings = 0;
-  for (const auto& [df, f] : by_df) {
-    if (forms.size() >= k || (!forms.empty() && (df > kMaxPostings || postings + df > kPostingsBudget))) break;
-    forms.push_back(f);
+  for (const auto& [df, f] : *by_df) {
+    if (forms->size() >= k || (!forms->empty() && (df > kMaxPostings || postings + df > kPostingsBudget))) break;
+    forms->push_back(f);
     postings += df;
   }
-  return forms;
 }
 
 // The Persian side as the retrieval scorer reads it, packed: each
@@ -827,28 +829,19 @@ Retrieval Aligner::Retrieve(const std::vector<StatementFeatures>& english,
   phase = Clock::now();
   // Candidates: for each statement, the statements of the other side that
   // share the most idf mass among its rarest forms, names and numbers (the
-  // top kCandidates each way), never all pairs.
-  std::vector<std::vector<std::pair<uint32_t, float>>> candidates(english.size());   // (persian, shared mass)
+  // top kCandidates each way), never all pairs. Each direction's lists sit
+  // in one flat array, in statement order within a list.
+  using Candidate = std::pair<uint32_t, float>;   // (statement, shared mass)
   const double n_fa = static_cast<double>(persian.size()) + 1, n_en = static_cast<double>(english.size()) + 1;
   const size_t key_limit = std::max<size_t>(20, std::max(english.size(), persian.size()) / 50);
   std::vector<float> acc;
-  std::vector<uint32_t> touched;
-  auto by_mass = [](const std::pair<uint32_t, float>& a, const std::pair<uint32_t, float>& b) {
-    return a.second > b.second;
-  };
-  auto top = [&](size_t limit, std::vector<std::pair<uint32_t, float>>* out) {
-    out->clear();
-    for (uint32_t t : touched) out->emplace_back(t, acc[t]);
-    if (out->size() > limit) {
-      std::nth_element(out->begin(), out->begin() + limit, out->end(), by_mass);
-      out->resize(limit);
-    }
-    for (uint32_t t : touched) acc[t] = 0;
-    touched.clear();
-  };
+  std::vector<uint32_t> touched, forms;
+  std::vector<std::pair<uint32_t, uint32_t>> by_df;
+  std::vector<Candidate> top;
+  auto by_mass = [](const Candidate& a, const Candidate& b) { return a.second > b.second; };
+  // Appends to *out the top kCandidates statements of the other side for one statement.
   auto gather = [&](const auto& refs, const auto& by_form, const std::vector<KeyRef>& names,
-                    const std::vector<KeyRef>& numbers, const auto& by_key, double n, size_t size,
-                    std::vector<std::pair<uint32_t, float>>* out) {
+                    const std::vector<KeyRef>& numbers, const auto& by_key, double n, size_t size) {
     acc.resize(size, 0);
     auto add = [&](std::span<const uint32_t> list) {
       const float w = static_cast<float>(std::log(n / list.size()));
@@ -857,41 +850,74 @@ Retrieval Aligner::Retrieve(const std::vector<StatementFeatures>& english,
         acc[x] += w + 1e-3f;
       }
     };
-    for (uint32_t f : RarestForms(refs, by_form, kRarestForms)) add(by_form[f]);
+    RarestForms(refs, by_form, kRarestForms, &by_df, &forms);
+    for (uint32_t f : forms) add(by_form[f]);
     for (const auto* keys : {&names, &numbers}) {
       for (const KeyRef& k : *keys) {
         auto it = by_key.find(k.key);
         if (it != by_key.end() && it->second.size() <= key_limit) add(it->second);
       }
     }
-    top(kCandidates, out);
+    top.clear();
+    for (uint32_t t : touched) top.emplace_back(t, acc[t]);
+    if (top.size() > kCandidates) {
+      std::nth_element(top.begin(), top.begin() + kCandidates, top.end(), by_mass);
+      top.resize(kCandidates);
+    }
+    for (uint32_t t : touched) acc[t] = 0;
+    touched.clear();
   };
-  std::vector<std::pair<uint32_t, float>> from;
+  // English → Persian, each list sorted by Persian statement.
+  std::vector<Candidate> en_lists;
+  std::vector<uint32_t> en_offsets(english.size() + 1, 0);
+  en_lists.reserve(english.size() * kCandidates);
   for (uint32_t i = 0; i < english.size(); ++i) {
-    gather(english[i].concepts, fa_by_form, english[i].names, english[i].numbers, fa_by_key, n_fa, persian.size(),
-           &candidates[i]);
+    gather(english[i].concepts, fa_by_form, english[i].names, english[i].numbers, fa_by_key, n_fa, persian.size());
+    std::sort(top.begin(), top.end());
+    en_lists.insert(en_lists.end(), top.begin(), top.end());
+    en_offsets[i + 1] = static_cast<uint32_t>(en_lists.size());
   }
+  // Persian → English, regrouped by English statement (a counting sort, so
+  // each English statement's list stays in Persian statement order).
+  std::vector<std::pair<uint32_t, Candidate>> from_fa;   // (english, (persian, mass))
+  from_fa.reserve(persian.size() * kCandidates);
   acc.assign(english.size(), 0);
   for (uint32_t j = 0; j < persian.size(); ++j) {
-    gather(persian[j].forms, en_by_form, persian[j].names, persian[j].numbers, en_by_key, n_en, english.size(), &from);
-    for (const auto& [i, mass] : from) candidates[i].emplace_back(j, mass);
+    gather(persian[j].forms, en_by_form, persian[j].names, persian[j].numbers, en_by_key, n_en, english.size());
+    for (const auto& [i, mass] : top) from_fa.push_back({i, {j, mass}});
   }
+  std::vector<uint32_t> fa_offsets(english.size() + 1, 0);
+  for (const auto& [i, c] : from_fa) ++fa_offsets[i + 1];
+  std::partial_sum(fa_offsets.begin(), fa_offsets.end(), fa_offsets.begin());
+  std::vector<Candidate> fa_lists(from_fa.size());
+  {
+    std::vector<uint32_t> next(fa_offsets.begin(), fa_offsets.end() - 1);
+    for (const auto& [i, c] : from_fa) fa_lists[next[i]++] = c;
+  }
+  from_fa = {};
   out.candidates_ms = since(phase);
   phase = Clock::now();
   // Score every candidate once.
   const PackedPersian packed(persian);
   std::vector<std::vector<std::pair<uint32_t, double>>> scored(english.size());
   TopK by_persian(persian.size(), weights_.margin_k);
+  std::vector<Candidate> c;
   for (uint32_t i = 0; i < english.size(); ++i) {
     // Both directions' candidates, merged (mass summed), at most kCandidates.
-    std::vector<std::pair<uint32_t, float>>& c = candidates[i];
-    std::sort(c.begin(), c.end());
-    size_t w = 0;
-    for (size_t r = 0; r < c.size(); ++r) {
-      if (w > 0 && c[w - 1].first == c[r].first) c[w - 1].second += c[r].second;
-      else c[w++] = c[r];
+    c.clear();
+    const Candidate *a = en_lists.data() + en_offsets[i], *a_end = en_lists.data() + en_offsets[i + 1];
+    const Candidate *b = fa_lists.data() + fa_offsets[i], *b_end = fa_lists.data() + fa_offsets[i + 1];
+    while (a != a_end || b != b_end) {
+      if (b == b_end || (a != a_end && a->first < b->first)) {
+        c.push_back(*a++);
+      } else if (a == a_end || b->first < a->first) {
+        c.push_back(*b++);
+      } else {
+        c.emplace_back(a->first, a->second + b->second);
+        ++a;
+        ++b;
+      }
     }
-    c.resize(w);
     if (c.size() > kCandidates) {
       std::nth_element(c.begin(), c.begin() + kCandidates, c.end(), by_mass);
       c.resize(kCandidates);
