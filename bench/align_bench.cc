@@ -11,11 +11,12 @@
 // second (target ≥ 1 M/s); at 10,000 the features no longer fit in cache.
 // BM_Retrieve/N: featurize and retrieve N × N statements; the cost for
 // 10,000 should stay within 12× that for 1,000 (about linear); the phases'
-// times are counters. BM_RetrieveScaling measures that ratio, the two
-// sizes back to back in each repetition:
+// times are counters; the second argument picks uniform (0) or Zipf (1)
+// word draws. BM_RetrieveScaling measures that ratio, the two sizes back to
+// back in each repetition:
 //
 //   taskset -c 1 build/bench/align_bench --benchmark_filter=BM_RetrieveScaling
-//       --benchmark_repetitions=9 --benchmark_report_aggregates_only=true
+//       --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
