@@ -1,6 +1,7 @@
 #include "server/convert.h"
 
 #include "base/strings.h"
+#include "server/status_details.h"
 
 namespace quotematch {
 namespace {
@@ -59,8 +60,9 @@ void MapToProto(const OffsetMap& map, google::protobuf::RepeatedPtrField<v1::Off
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
   // absl::StatusCode and grpc::StatusCode share values 0–16 by design.
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
-                      std::string(AsStd(status.message())));
+  // An invalid field or an exceeded limit also gets its google.rpc details.
+  return WithFieldDetails(grpc::Status(static_cast<grpc::StatusCode>(status.code()),
+                                       std::string(AsStd(status.message()))));
 }
 
 absl::StatusOr<Language> LanguageFromProto(int value, std::string_view field) {
