@@ -80,7 +80,15 @@ absl::StatusOr<std::vector<Statement>> Engine::Extract(const Document& doc,
   RETURN_IF_ERROR(ValidateFields(doc, field));
   ASSIGN_OR_RETURN(NormalizedText text,
                    Normalize(doc.text, doc.language, StrCat(field, ".text")));
-  return extractor_.Extract(doc, text);
+  std::vector<Statement> statements = extractor_.Extract(doc, text);
+  RETURN_IF_ERROR(CheckStatementCount(statements.size(), field));
+  return statements;
+}
+
+absl::Status Engine::CheckStatementCount(size_t count, std::string_view field) const {
+  if (count <= options_.max_statements_per_document) return absl::OkStatus();
+  return absl::ResourceExhaustedError(StrCat(field, ".text: ", count, " statements exceeds the limit of ",
+                                             options_.max_statements_per_document, " per document"));
 }
 
 absl::StatusOr<std::unique_ptr<AnalyzedDocument>> Engine::Analyze(Document doc,
@@ -91,6 +99,7 @@ absl::StatusOr<std::unique_ptr<AnalyzedDocument>> Engine::Analyze(Document doc,
   ASSIGN_OR_RETURN(out->text, Normalize(doc.text, doc.language, StrCat(field, ".text")));
   out->document = std::move(doc);
   out->statements = extractor_.Extract(out->document, out->text);
+  RETURN_IF_ERROR(CheckStatementCount(out->statements.size(), field));
   out->features.reserve(out->statements.size());
   for (const Statement& s : out->statements) {
     out->features.push_back(aligner_.Featurize(out->document, out->text, s));

@@ -40,6 +40,9 @@ struct EngineOptions {
   size_t max_document_bytes = 1 << 20;
   // Longest document id accepted, in bytes.
   size_t max_id_bytes = 256;
+  // Most statements one document may yield (RESOURCE_EXHAUSTED beyond:
+  // alignment cost grows with their product).
+  size_t max_statements_per_document = 1000;
 };
 
 // A document after normalization and extraction, with its statements
@@ -115,6 +118,8 @@ class Engine {
   // Validate without the scan of the text's encoding, which normalization
   // does anyway.
   absl::Status ValidateFields(const Document& doc, std::string_view field) const;
+  // RESOURCE_EXHAUSTED naming `field`.text past max_statements_per_document.
+  absl::Status CheckStatementCount(size_t count, std::string_view field) const;
 
   EngineOptions options_;
   const Normalizer& normalizer_;
