@@ -2,6 +2,7 @@
 
 #include "base/strings.h"
 #include "server/convert.h"
+#include "server/status_details.h"
 
 namespace quotematch {
 
@@ -19,7 +20,7 @@ grpc::Status HandleExtractStatements(const Engine& engine,
                                      const v1::ExtractStatementsRequest& request,
                                      v1::ExtractStatementsResponse* response) {
   if (!request.has_document()) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "document: required");
+    return InvalidArgument("document", "required");
   }
   auto doc = DocumentFromProto(request.document(), "document");
   if (!doc.ok()) return ToGrpcStatus(doc.status());
@@ -31,8 +32,8 @@ grpc::Status HandleExtractStatements(const Engine& engine,
 
 grpc::Status HandleAlignDocuments(const Engine& engine, const v1::AlignDocumentsRequest& request,
                                   std::vector<v1::AlignDocumentsResponse>* responses) {
-  if (!request.has_english()) return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "english: required");
-  if (!request.has_persian()) return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "persian: required");
+  if (!request.has_english()) return InvalidArgument("english", "required");
+  if (!request.has_persian()) return InvalidArgument("persian", "required");
   auto en = DocumentFromProto(request.english(), "english");
   if (!en.ok()) return ToGrpcStatus(en.status());
   auto fa = DocumentFromProto(request.persian(), "persian");
@@ -98,6 +99,7 @@ grpc::Status IngestHandler::OnRequest(const v1::IngestDocumentsRequest& request,
     }
     return ToGrpcStatus(result.status());
   }
+  if (on_stored_) on_stored_(*result);
   v1::DocumentStored* stored = responses->emplace_back().mutable_stored();
   stored->set_document_id(result->document_id);
   stored->set_statement_count(static_cast<uint32_t>(result->statement_count));
@@ -111,14 +113,14 @@ grpc::Status IngestHandler::OnRequest(const v1::IngestDocumentsRequest& request,
 
 grpc::Status ValidateWatch(const v1::WatchMatchesRequest& request) {
   if (request.after_sequence() < 0) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "after_sequence: must not be negative");
+    return InvalidArgument("after_sequence", "must not be negative");
   }
   if (!(request.min_score() >= 0 && request.min_score() <= 1)) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "min_score: must be in [0, 1]");
+    return InvalidArgument("min_score", "must be in [0, 1]");
   }
   if (request.new_side() != v1::LANGUAGE_UNSPECIFIED && request.new_side() != v1::LANGUAGE_ENGLISH &&
       request.new_side() != v1::LANGUAGE_PERSIAN) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "new_side: unknown language");
+    return InvalidArgument("new_side", "unknown language");
   }
   return grpc::Status::OK;
 }

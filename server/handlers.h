@@ -9,6 +9,7 @@
 //   grpc::Status st = HandleNormalize(engine, req, &resp);
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include <grpcpp/support/status.h>
@@ -52,13 +53,16 @@ class MatchStreamHandler {
 // store failure (UNAVAILABLE, INTERNAL) ends the stream.
 class IngestHandler {
  public:
-  explicit IngestHandler(LiveFeed& feed) : feed_(feed) {}
+  // `on_stored` (optional) sees each stored document's result, e.g. for metrics.
+  explicit IngestHandler(LiveFeed& feed, std::function<void(const IngestResult&)> on_stored = {})
+      : feed_(feed), on_stored_(std::move(on_stored)) {}
 
   grpc::Status OnRequest(const v1::IngestDocumentsRequest& request,
                          std::vector<v1::IngestDocumentsResponse>* responses);
 
  private:
   LiveFeed& feed_;
+  std::function<void(const IngestResult&)> on_stored_;
 };
 
 // Whether `event` passes a WatchMatches request's filters.

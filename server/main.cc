@@ -1,13 +1,20 @@
 // quotematch-server: the gRPC service on one port, with the standard health
-// service and server reflection.
+// service (never behind authentication, for probes), server reflection,
+// optional channelz, and Prometheus metrics on a port of their own.
 //
-//   quotematch-server --listen=127.0.0.1:50051 --workers=4
+//   quotematch-server --config=/etc/quotematch/server.conf --workers=4
+//   quotematch-server --print-config          # the effective configuration
 //
+// Configuration: server/config.h (file, QM_* environment, flags); security
+// and operations: docs/operations.md. SIGHUP reloads the token file.
 // SIGTERM or SIGINT starts a graceful shutdown: health turns NOT_SERVING,
-// new calls are refused, in-flight calls get --drain_seconds to finish and
+// new calls are refused, in-flight calls get drain_seconds to finish and
 // are then cancelled (clients see CANCELLED).
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -17,56 +24,104 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/grpcpp.h>
 
-#include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
+#include <grpcpp/ext/channelz_service_plugin.h>
+
+#include "base/status_macros.h"
 #include "base/strings.h"
 #include "pipeline/engine.h"
+#include "server/auth.h"
+#include "server/config.h"
+#include "server/metrics.h"
 #include "server/rpc_log.h"
 #include "server/service.h"
 #include "server/work_queue.h"
 #include "store/sqlite_store.h"
 
-ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
-          "Address to listen on, HOST:PORT; port 0 picks a free port");
-ABSL_FLAG(std::string, port_file, "", "If set, write the bound port to this file once serving");
-ABSL_FLAG(int, workers, 0, "Worker threads for CPU work (0 = number of cores)");
-ABSL_FLAG(int, max_message_bytes, 16 << 20, "Largest gRPC message accepted or sent, in bytes");
-ABSL_FLAG(int, max_document_bytes, 1 << 20, "Largest document or text accepted, in bytes");
-ABSL_FLAG(double, min_score, 0.5, "Default pair threshold when a request asks for 0");
-ABSL_FLAG(int, drain_seconds, 10, "Grace period for in-flight calls on shutdown");
-ABSL_FLAG(std::string, db, "quotematch.db",
-          "The live feed's SQLite database (created if missing); empty disables IngestDocuments and WatchMatches");
-ABSL_FLAG(int, feed_window_days, 7, "Live matching pairs documents published at most this many days apart");
-ABSL_FLAG(double, feed_min_score, 0.5, "Live matching publishes pairs scoring at least this");
-
 namespace {
 
 constexpr char kServiceName[] = "quotematch.v1.QuoteMatchService";
 
-bool ValidFlags(std::string* error) {
-  if (absl::GetFlag(FLAGS_workers) < 0) *error = "--workers must be >= 0";
-  else if (absl::GetFlag(FLAGS_max_message_bytes) < 1024) *error = "--max_message_bytes must be >= 1024";
-  else if (absl::GetFlag(FLAGS_max_document_bytes) < 1) *error = "--max_document_bytes must be >= 1";
-  else if (!(absl::GetFlag(FLAGS_min_score) > 0 && absl::GetFlag(FLAGS_min_score) <= 1))
-    *error = "--min_score must be in (0, 1]";
-  else if (absl::GetFlag(FLAGS_drain_seconds) < 0) *error = "--drain_seconds must be >= 0";
-  else if (absl::GetFlag(FLAGS_feed_window_days) < 0) *error = "--feed_window_days must be >= 0";
-  else if (!(absl::GetFlag(FLAGS_feed_min_score) > 0 && absl::GetFlag(FLAGS_feed_min_score) <= 1))
-    *error = "--feed_min_score must be in (0, 1]";
-  return error->empty();
+bool LoopbackAddress(const std::string& listen) {
+  return listen.rfind("127.", 0) == 0 || listen.rfind("localhost:", 0) == 0 || listen.rfind("[::1]:", 0) == 0 ||
+         listen.rfind("unix:", 0) == 0;
+}
+
+absl::StatusOr<std::string> ReadPem(const std::string& key, const std::string& path) {
+  std::ifstream in(path);
+  std::string pem((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.good() && !in.eof()) return absl::InvalidArgumentError(quotematch::StrCat(key, ": cannot read ", path));
+  if (pem.find("-----BEGIN ") == std::string::npos) {
+    return absl::InvalidArgumentError(quotematch::StrCat(key, ": ", path, " is not PEM"));
+  }
+  return pem;
+}
+
+// TLS (or mutual TLS) from the config's PEM files, or plaintext.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const quotematch::ServerConfig& c) {
+  if (c.tls_cert.empty()) return grpc::InsecureServerCredentials();
+  grpc::SslServerCredentialsOptions ssl;
+  grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
+  ASSIGN_OR_RETURN(pair.private_key, ReadPem("tls_key", c.tls_key));
+  ASSIGN_OR_RETURN(pair.cert_chain, ReadPem("tls_cert", c.tls_cert));
+  ssl.pem_key_cert_pairs.push_back(std::move(pair));
+  if (!c.tls_client_ca.empty()) {
+    ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadPem("tls_client_ca", c.tls_client_ca));
+    ssl.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(ssl);
+}
+
+size_t FileBytes(const std::string& path) {
+  std::error_code ec;
+  const auto n = std::filesystem::file_size(path, ec);
+  return ec ? 0 : static_cast<size_t>(n);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage("quotematch gRPC server. Flags: --listen, --workers, ...");
-  absl::ParseCommandLine(argc, argv);
+  for (int i = 1; i < argc; ++i) {
+    if (std::string_view(argv[i]) == "--help" || std::string_view(argv[i]) == "-h") {
+      std::printf("quotematch-server: the quotematch gRPC service.\n\n"
+                  "Configuration: defaults < --config=FILE (or QM_CONFIG) < QM_* environment < flags.\n"
+                  "--print-config prints the effective values and exits. Keys:\n\n%s",
+                  quotematch::ConfigHelp().c_str());
+      return 0;
+    }
+  }
   quotematch::InitJsonLogging();
-  std::string error;
-  if (!ValidFlags(&error)) {
-    std::fprintf(stderr, "quotematch-server: %s\n", error.c_str());
+  bool print_config = false;
+  absl::StatusOr<quotematch::ServerConfig> loaded = quotematch::LoadServerConfig(argc, argv, environ, &print_config);
+  if (!loaded.ok()) {
+    std::fprintf(stderr, "quotematch-server: invalid configuration: %s\n", std::string(loaded.status().message()).c_str());
     return 2;
+  }
+  const quotematch::ServerConfig& config = *loaded;
+  if (print_config) {
+    std::fputs(quotematch::PrintConfig(config).c_str(), stdout);
+    return 0;
+  }
+  auto credentials = Credentials(config);
+  if (!credentials.ok()) {
+    std::fprintf(stderr, "quotematch-server: invalid configuration: %s\n",
+                 std::string(credentials.status().message()).c_str());
+    return 2;
+  }
+  std::unique_ptr<quotematch::TokenStore> tokens;
+  if (!config.auth_tokens.empty()) {
+    auto t = quotematch::TokenStore::Load(config.auth_tokens);
+    if (!t.ok()) {
+      std::fprintf(stderr, "quotematch-server: invalid configuration: %s\n", std::string(t.status().message()).c_str());
+      return 2;
+    }
+    tokens = *std::move(t);
+  } else if (!LoopbackAddress(config.listen)) {
+    quotematch::LogEvent("warn", "no_authentication",
+                         quotematch::StrCat("listening on ", config.listen, " without auth_tokens: anyone who reaches ",
+                                            "the port may call every method"));
+  }
+  if (config.tls_cert.empty() && !LoopbackAddress(config.listen)) {
+    quotematch::LogEvent("warn", "plaintext", quotematch::StrCat("listening on ", config.listen, " without TLS"));
   }
 
   // Block the shutdown signals in every thread; main waits for them below.
@@ -74,25 +129,27 @@ int main(int argc, char** argv) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   quotematch::EngineOptions options;
-  options.max_document_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_max_document_bytes));
-  options.default_min_score = absl::GetFlag(FLAGS_min_score);
+  options.max_document_bytes = static_cast<size_t>(config.max_document_bytes);
+  options.max_statements_per_document = static_cast<size_t>(config.max_statements_per_document);
+  options.default_min_score = config.min_score;
   quotematch::Engine engine(options);
-  int workers = absl::GetFlag(FLAGS_workers);
+  int workers = config.workers;
   if (workers == 0) workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   quotematch::WorkQueue pool(static_cast<size_t>(workers));
   std::unique_ptr<quotematch::LiveFeed> feed;
-  if (const std::string db = absl::GetFlag(FLAGS_db); !db.empty()) {
+  if (const std::string& db = config.db; !db.empty()) {
     auto store = quotematch::OpenSqliteStore(db);
     if (!store.ok()) {
       quotematch::LogEvent("error", "store_failed", std::string(store.status().message()));
       return 1;
     }
     quotematch::LiveFeedOptions feed_options;
-    feed_options.window_seconds = int64_t{absl::GetFlag(FLAGS_feed_window_days)} * 24 * 3600;
-    feed_options.min_score = absl::GetFlag(FLAGS_feed_min_score);
+    feed_options.window_seconds = int64_t{config.feed_window_days} * 24 * 3600;
+    feed_options.min_score = config.feed_min_score;
     auto opened = quotematch::LiveFeed::Open(engine, *std::move(store), feed_options);
     if (!opened.ok()) {
       quotematch::LogEvent("error", "feed_failed", std::string(opened.status().message()));
@@ -105,41 +162,92 @@ int main(int argc, char** argv) {
                                             " statements indexed in ", r.seconds, " s; ", r.rematched,
                                             " rematched; last event ", feed->last_sequence()));
   }
-  quotematch::QuoteMatchService service(engine, pool, feed.get());
+  quotematch::Metrics metrics;
+  metrics.SetSizes([&feed] { return feed ? feed->statement_count() : size_t{0}; },
+                   [&config] { return config.db.empty() ? 0 : FileBytes(config.db) + FileBytes(config.db + "-wal"); });
+  if (!config.metrics_listen.empty()) {
+    if (absl::Status st = metrics.Serve(config.metrics_listen); !st.ok()) {
+      quotematch::LogEvent("error", "start_failed", std::string(st.message()));
+      return 1;
+    }
+    quotematch::LogEvent("info", "metrics", quotematch::StrCat("Prometheus metrics on port ", metrics.port()));
+  }
+  std::unique_ptr<quotematch::RateLimiter> rate_limiter;
+  if (config.rate_limit_rps > 0) {
+    rate_limiter = std::make_unique<quotematch::RateLimiter>(config.rate_limit_rps, config.rate_limit_burst);
+  }
+  quotematch::ServiceOptions service_options;
+  service_options.tokens = tokens.get();
+  service_options.rate_limiter = rate_limiter.get();
+  service_options.metrics = &metrics;
+  service_options.max_streams = static_cast<size_t>(config.max_streams);
+  service_options.max_watchers = static_cast<size_t>(config.max_watchers);
+  quotematch::QuoteMatchService service(engine, pool, feed.get(), service_options);
 
+  if (config.channelz) grpc::channelz::experimental::InitChannelzService();
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(absl::GetFlag(FLAGS_listen), grpc::InsecureServerCredentials(), &port);
-  builder.SetMaxReceiveMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
-  builder.SetMaxSendMessageSize(absl::GetFlag(FLAGS_max_message_bytes));
+  builder.AddListeningPort(config.listen, *credentials, &port);
+  builder.SetMaxReceiveMessageSize(config.max_message_bytes);
+  builder.SetMaxSendMessageSize(config.max_message_bytes);
+  // Connection management, so that probes, proxies and load balancers work:
+  // keepalive pings both ways, and connections that age out to rebalance.
+  auto ms = [](int seconds) { return seconds > 0 ? static_cast<int>(std::min<int64_t>(int64_t{seconds} * 1000, INT32_MAX)) : INT32_MAX; };
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, ms(config.keepalive_time_seconds));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, ms(config.keepalive_timeout_seconds));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
+                             ms(config.min_client_ping_interval_seconds));
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, ms(config.max_connection_idle_seconds));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, ms(config.max_connection_age_seconds));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, ms(config.max_connection_age_grace_seconds));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, config.max_concurrent_streams);
   builder.RegisterService(&service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
-    quotematch::LogEvent("error", "start_failed",
-                         quotematch::StrCat("cannot listen on ", absl::GetFlag(FLAGS_listen)));
+    quotematch::LogEvent("error", "start_failed", quotematch::StrCat("cannot listen on ", config.listen));
     return 1;
   }
   grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
   health->SetServingStatus(kServiceName, true);
   health->SetServingStatus(true);
-  const std::string listen = absl::GetFlag(FLAGS_listen);
+  const std::string& listen = config.listen;
   const std::string bound = quotematch::StrCat(listen.substr(0, listen.rfind(':')), ":", port);
-  quotematch::LogEvent("info", "serving", quotematch::StrCat("listening on ", bound, " with ",
-                                                             workers, " workers"));
-  if (const std::string path = absl::GetFlag(FLAGS_port_file); !path.empty()) {
+  quotematch::LogEvent("info", "serving",
+                       quotematch::StrCat("listening on ", bound, " with ", workers, " workers; ",
+                                          config.tls_cert.empty() ? "plaintext" : config.tls_client_ca.empty() ? "TLS" : "mutual TLS",
+                                          "; ", tokens ? quotematch::StrCat(tokens->size(), " tokens") : "no authentication"));
+  if (const std::string& path = config.port_file; !path.empty()) {
     std::ofstream(path + ".tmp") << port << "\n";
     std::rename((path + ".tmp").c_str(), path.c_str());
   }
 
   int signal_number = 0;
-  sigwait(&signals, &signal_number);
+  for (;;) {
+    sigwait(&signals, &signal_number);
+    if (signal_number != SIGHUP) break;
+    // SIGHUP: reload the token file; a bad file keeps the tokens in force.
+    if (tokens == nullptr) {
+      quotematch::LogEvent("info", "reload", "SIGHUP: no auth_tokens file configured");
+      continue;
+    }
+    const absl::Status st = tokens->Reload();
+    metrics.TokenReload(st.ok());
+    if (st.ok()) {
+      quotematch::LogEvent("info", "reload", quotematch::StrCat("auth_tokens: ", tokens->size(), " tokens"));
+    } else {
+      quotematch::LogEvent("error", "reload_failed",
+                           quotematch::StrCat(st.message(), "; the previous tokens stay in force"));
+    }
+  }
   quotematch::LogEvent("info", "shutdown", quotematch::StrCat("signal ", signal_number, "; draining"));
   health->SetServingStatus(kServiceName, false);
   health->SetServingStatus(false);
   server->Shutdown(std::chrono::system_clock::now() +
-                   std::chrono::seconds(absl::GetFlag(FLAGS_drain_seconds)));
+                   std::chrono::seconds(config.drain_seconds));
   server->Wait();
   pool.Shutdown();
   quotematch::LogEvent("info", "stopped", "");

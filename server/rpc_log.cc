@@ -72,13 +72,14 @@ std::string_view StatusCodeName(grpc::StatusCode code) {
 }
 
 void LogRpc(std::string_view method, const grpc::Status& status, double duration_ms,
-            std::string_view peer) {
+            std::string_view peer, std::string_view request_id, std::string_view caller) {
   char ms[32];
   std::snprintf(ms, sizeof ms, "%.3f", duration_ms);
   Logger()->info(StrCat("{\"ts\":\"", NowIso8601(), "\",\"level\":\"",
                         status.ok() ? "info" : "warn", "\",\"method\":", JsonQuote(method),
                         ",\"code\":\"", StatusCodeName(status.error_code()),
                         "\",\"duration_ms\":", ms, ",\"peer\":", JsonQuote(peer),
+                        ",\"request_id\":", JsonQuote(request_id), ",\"caller\":", JsonQuote(caller),
                         ",\"message\":", JsonQuote(status.error_message()), "}"));
   Logger()->flush();
 }

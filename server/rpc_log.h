@@ -2,7 +2,8 @@
 //
 // One JSON line per RPC on stderr (spdlog), e.g.
 //   {"ts":"2026-11-27T23:59:01.123Z","level":"info","method":"Normalize",
-//    "code":"OK","duration_ms":0.412,"peer":"ipv4:127.0.0.1:53422","message":""}
+//    "code":"OK","duration_ms":0.412,"peer":"ipv4:127.0.0.1:53422",
+//    "request_id":"c0ffee","caller":"dashboard","message":""}
 // and plain JSON lines for server events (start, shutdown).
 #pragma once
 
@@ -16,8 +17,10 @@ namespace quotematch {
 // Installs the JSON logger as spdlog's default (idempotent).
 void InitJsonLogging();
 
+// `request_id` is the client's x-request-id (or one the server made up);
+// `caller` the token's name ("" without authentication).
 void LogRpc(std::string_view method, const grpc::Status& status, double duration_ms,
-            std::string_view peer);
+            std::string_view peer, std::string_view request_id = "", std::string_view caller = "");
 void LogEvent(std::string_view level, std::string_view event, std::string_view detail);
 
 // "OK", "INVALID_ARGUMENT", ...

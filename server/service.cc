@@ -1,13 +1,19 @@
 #include "server/service.h"
 
 #include <atomic>
+#include <cctype>
 #include <chrono>
+#include <cstdio>
 #include <deque>
 #include <mutex>
+#include <random>
+#include <thread>
 
 #include "server/convert.h"
 #include "server/handlers.h"
+#include "base/strings.h"
 #include "server/rpc_log.h"
+#include "server/status_details.h"
 
 namespace quotematch {
 namespace {
@@ -21,19 +27,161 @@ double MillisSince(Clock::time_point start) {
 const grpc::Status kShuttingDown(grpc::StatusCode::UNAVAILABLE, "server is shutting down");
 const grpc::Status kCancelled(grpc::StatusCode::CANCELLED, "call cancelled by the client");
 
+// A request id from the client is kept if it is 1–128 characters of
+// [A-Za-z0-9._:-]; otherwise the server makes one up.
+bool ValidRequestId(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != ':' && c != '-') return false;
+  }
+  return true;
+}
+
+std::string NewRequestId() {
+  thread_local std::mt19937_64 rng(std::random_device{}() ^ std::hash<std::thread::id>()(std::this_thread::get_id()));
+  char out[17];
+  std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(rng()));
+  return out;
+}
+
+std::string_view Metadata(const grpc::CallbackServerContext* context, std::string_view key) {
+  const auto& md = context->client_metadata();
+  auto it = md.find(grpc::string_ref(key.data(), key.size()));
+  if (it == md.end()) return {};
+  return std::string_view(it->second.data(), it->second.size());
+}
+
+// "ipv4:10.0.0.7:53422" → "ipv4:10.0.0.7": the caller without authentication.
+std::string PeerHost(const std::string& peer) {
+  const size_t colon = peer.rfind(':');
+  return colon == std::string::npos || colon < 5 ? peer : peer.substr(0, colon);
+}
+
+}  // namespace
+
+// One call's bookkeeping: its request id and caller, its admission (token
+// and scope, rate, open-stream limits), and its log line and metrics when
+// it ends. Created on the callback thread that starts the call.
+class ServiceCall {
+ public:
+  enum class Slot { kNone, kStream, kWatcher };
+
+  ServiceCall(const char* method, grpc::CallbackServerContext* context, const ServiceOptions& options, ServiceStats& stats)
+      : method_(method), context_(context), options_(options), stats_(stats), start_(Clock::now()) {
+    const std::string_view id = Metadata(context, "x-request-id");
+    request_id_ = ValidRequestId(id) ? std::string(id) : NewRequestId();
+    context->AddInitialMetadata("x-request-id", request_id_);
+  }
+  ServiceCall(const ServiceCall&) = delete;
+  ServiceCall& operator=(const ServiceCall&) = delete;
+  ~ServiceCall() { Release(); }
+
+  // OK, or the status to end the call with at once.
+  grpc::Status Admit(Scope scope, Slot slot) {
+    if (options_.tokens != nullptr) {
+      absl::StatusOr<std::string> who = options_.tokens->Authorize(Metadata(context_, "authorization"), scope);
+      if (!who.ok()) {
+        const std::string_view message = AsStd(who.status().message());
+        const std::string_view reason = message.substr(0, message.find(':'));
+        if (who.status().code() == absl::StatusCode::kPermissionDenied) {
+          return Refuse("permission", PermissionDenied(reason, message));
+        }
+        return Refuse("unauthenticated", Unauthenticated(reason, message));
+      }
+      caller_ = *std::move(who);
+    }
+    if (options_.rate_limiter != nullptr) {
+      const std::string key = caller_.empty() ? PeerHost(context_->peer()) : "token:" + caller_;
+      const std::chrono::milliseconds wait = options_.rate_limiter->Acquire(key);
+      if (wait.count() > 0) {
+        return Refuse("rate", RateLimited(key, StrCat("rate limit of ", options_.rate_limiter->rate(),
+                                                      " calls/s (burst ", options_.rate_limiter->burst(),
+                                                      ") exceeded"),
+                                          wait));
+      }
+    }
+    if (slot == Slot::kStream) {
+      if (++stats_.open_streams > options_.max_streams) {
+        --stats_.open_streams;
+        return Refuse("streams", QuotaExceeded("max_streams", StrCat("at most ", options_.max_streams,
+                                                                     " streaming calls are open at once")));
+      }
+    } else if (slot == Slot::kWatcher) {
+      if (++stats_.open_watchers > options_.max_watchers) {
+        --stats_.open_watchers;
+        return Refuse("watchers", QuotaExceeded("max_watchers", StrCat("at most ", options_.max_watchers,
+                                                                       " WatchMatches calls are open at once")));
+      }
+    }
+    slot_ = slot;
+    if (options_.metrics != nullptr && slot == Slot::kStream) options_.metrics->AddOpenStreams(1);
+    if (options_.metrics != nullptr && slot == Slot::kWatcher) options_.metrics->AddOpenWatchers(1);
+    return grpc::Status::OK;
+  }
+
+  // Whether the client has gone or the deadline passed; counts the work
+  // skipped when `skipping`.
+  bool Abandoned() const {
+    if (!context_->IsCancelled()) return false;
+    ++stats_.abandoned;
+    return true;
+  }
+
+  // Logs the call and records its metrics; once, from OnDone.
+  void End(const grpc::Status& status) {
+    const double ms = MillisSince(start_);
+    LogRpc(method_, status, ms, context_->peer(), request_id_, caller_);
+    if (options_.metrics != nullptr) options_.metrics->ObserveRpc(method_, status.error_code(), ms / 1000);
+    Release();
+  }
+
+  const std::string& caller() const { return caller_; }
+
+ private:
+  grpc::Status Refuse(std::string_view reason, grpc::Status status) {
+    if (options_.metrics != nullptr) options_.metrics->Rejected(reason);
+    return status;
+  }
+
+  void Release() {
+    if (slot_ == Slot::kStream) {
+      --stats_.open_streams;
+      if (options_.metrics != nullptr) options_.metrics->AddOpenStreams(-1);
+    } else if (slot_ == Slot::kWatcher) {
+      --stats_.open_watchers;
+      if (options_.metrics != nullptr) options_.metrics->AddOpenWatchers(-1);
+    }
+    slot_ = Slot::kNone;
+  }
+
+  const char* method_;
+  grpc::CallbackServerContext* context_;
+  const ServiceOptions& options_;
+  ServiceStats& stats_;
+  const Clock::time_point start_;
+  std::string request_id_, caller_;
+  Slot slot_ = Slot::kNone;
+};
+
+namespace {
+
 template <typename Request, typename Response, typename Handler>
-grpc::ServerUnaryReactor* RunUnary(const char* method, WorkQueue& pool,
-                                   grpc::CallbackServerContext* context, const Request* request,
-                                   Response* response, Handler handler) {
+grpc::ServerUnaryReactor* RunUnary(std::unique_ptr<ServiceCall> call, WorkQueue& pool, grpc::CallbackServerContext* context,
+                                   const Request* request, Response* response, Handler handler) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  const Clock::time_point start = Clock::now();
+  if (grpc::Status admitted = call->Admit(Scope::kRead, ServiceCall::Slot::kNone); !admitted.ok()) {
+    call->End(admitted);
+    reactor->Finish(admitted);
+    return reactor;
+  }
+  std::shared_ptr<ServiceCall> shared(std::move(call));
   bool queued = pool.Submit([=] {
-    grpc::Status status = context->IsCancelled() ? kCancelled : handler(*request, response);
-    LogRpc(method, status, MillisSince(start), context->peer());
+    grpc::Status status = shared->Abandoned() ? kCancelled : handler(*request, response);
+    shared->End(status);
     reactor->Finish(status);
   });
   if (!queued) {
-    LogRpc(method, kShuttingDown, MillisSince(start), context->peer());
+    shared->End(kShuttingDown);
     reactor->Finish(kShuttingDown);
   }
   return reactor;
@@ -44,10 +192,14 @@ grpc::ServerUnaryReactor* RunUnary(const char* method, WorkQueue& pool,
 // sequential; OnCancel only raises a flag that the chain checks.
 class AlignWriter final : public grpc::ServerWriteReactor<v1::AlignDocumentsResponse> {
  public:
-  AlignWriter(grpc::CallbackServerContext* context, const v1::AlignDocumentsRequest* request,
-              const Engine& engine, WorkQueue& pool)
-      : context_(context), request_(request), engine_(engine), start_(Clock::now()) {
-    if (!pool.Submit([this] { Compute(); })) End(kShuttingDown);
+  AlignWriter(std::unique_ptr<ServiceCall> call, const v1::AlignDocumentsRequest* request, const Engine& engine,
+              WorkQueue& pool)
+      : call_(std::move(call)), request_(request), engine_(engine) {
+    if (grpc::Status admitted = call_->Admit(Scope::kRead, ServiceCall::Slot::kStream); !admitted.ok()) {
+      End(admitted);
+    } else if (!pool.Submit([this] { Compute(); })) {
+      End(kShuttingDown);
+    }
   }
 
   void OnWriteDone(bool ok) override {
@@ -57,13 +209,13 @@ class AlignWriter final : public grpc::ServerWriteReactor<v1::AlignDocumentsResp
   }
   void OnCancel() override { cancelled_.store(true); }
   void OnDone() override {
-    LogRpc("AlignDocuments", status_, MillisSince(start_), context_->peer());
+    call_->End(status_);
     delete this;
   }
 
  private:
   void Compute() {
-    if (cancelled_.load()) return End(kCancelled);
+    if (cancelled_.load() || call_->Abandoned()) return End(kCancelled);
     grpc::Status status = HandleAlignDocuments(engine_, *request_, &responses_);
     if (!status.ok()) return End(status);
     if (cancelled_.load()) return End(kCancelled);
@@ -81,10 +233,9 @@ class AlignWriter final : public grpc::ServerWriteReactor<v1::AlignDocumentsResp
     Finish(status);
   }
 
-  grpc::CallbackServerContext* context_;
+  std::unique_ptr<ServiceCall> call_;
   const v1::AlignDocumentsRequest* request_;
   const Engine& engine_;
-  const Clock::time_point start_;
   std::vector<v1::AlignDocumentsResponse> responses_;
   size_t next_ = 0;
   std::atomic<bool> cancelled_{false};
@@ -105,9 +256,14 @@ class BidiStreamReactor final : public grpc::ServerBidiReactor<Request, Response
   using Base = grpc::ServerBidiReactor<Request, Response>;
 
  public:
-  template <typename Arg>
-  BidiStreamReactor(const char* method, grpc::CallbackServerContext* context, Arg& handler_arg, WorkQueue& pool)
-      : method_(method), context_(context), pool_(pool), handler_(handler_arg), start_(Clock::now()) {
+  BidiStreamReactor(std::unique_ptr<ServiceCall> call, Scope scope, Handler handler, WorkQueue& pool)
+      : call_(std::move(call)), pool_(pool), handler_(std::move(handler)) {
+    if (grpc::Status admitted = call_->Admit(scope, ServiceCall::Slot::kStream); !admitted.ok()) {
+      status_ = admitted;
+      finish_requested_ = finish_issued_ = true;
+      Base::Finish(admitted);
+      return;
+    }
     Base::StartRead(&request_);
   }
 
@@ -155,14 +311,14 @@ class BidiStreamReactor final : public grpc::ServerBidiReactor<Request, Response
   }
 
   void OnDone() override {
-    LogRpc(method_, status_, MillisSince(start_), context_->peer());
+    call_->End(status_);
     delete this;
   }
 
  private:
   void Process(const Request& request) {
     std::vector<Response> out;
-    grpc::Status status = handler_.OnRequest(request, &out);
+    grpc::Status status = call_->Abandoned() ? kCancelled : handler_.OnRequest(request, &out);
     std::unique_lock<std::mutex> lock(mu_);
     if (cancelled_ || finish_requested_) return EndStep(std::move(lock));
     if (!status.ok()) {
@@ -215,11 +371,9 @@ class BidiStreamReactor final : public grpc::ServerBidiReactor<Request, Response
     Base::Finish(status);
   }
 
-  const char* method_;
-  grpc::CallbackServerContext* context_;
+  std::unique_ptr<ServiceCall> call_;
   WorkQueue& pool_;
   Handler handler_;  // touched only by Process, one at a time
-  const Clock::time_point start_;
   Request request_;
 
   std::mutex mu_;
@@ -240,20 +394,17 @@ const grpc::Status kNoFeed(grpc::StatusCode::FAILED_PRECONDITION,
 template <typename Reactor>
 class Rejector final : public Reactor {
  public:
-  Rejector(const char* method, grpc::CallbackServerContext* context, const grpc::Status& status)
-      : method_(method), context_(context), status_(status), start_(Clock::now()) {
+  Rejector(std::unique_ptr<ServiceCall> call, const grpc::Status& status) : call_(std::move(call)), status_(status) {
     this->Finish(status);
   }
   void OnDone() override {
-    LogRpc(method_, status_, MillisSince(start_), context_->peer());
+    call_->End(status_);
     delete this;
   }
 
  private:
-  const char* method_;
-  grpc::CallbackServerContext* context_;
+  std::unique_ptr<ServiceCall> call_;
   grpc::Status status_;
-  Clock::time_point start_;
 };
 
 // WatchMatches: pages of events are read from the store on the pool, one
@@ -270,12 +421,12 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchMatchesRespo
  public:
   static constexpr size_t kPage = 256;
 
-  WatchReactor(grpc::CallbackServerContext* context, v1::WatchMatchesRequest request, LiveFeed& feed, WorkQueue& pool,
+  WatchReactor(std::unique_ptr<ServiceCall> call, v1::WatchMatchesRequest request, LiveFeed& feed, WorkQueue& pool,
                ServiceStats& stats)
-      : context_(context), request_(std::move(request)), feed_(feed), pool_(pool), stats_(stats), start_(Clock::now()),
+      : call_(std::move(call)), request_(std::move(request)), feed_(feed), pool_(pool), stats_(stats),
         cursor_(request_.after_sequence()) {
-    ++stats_.open_watchers;
-    grpc::Status valid = ValidateWatch(request_);
+    grpc::Status valid = call_->Admit(Scope::kRead, ServiceCall::Slot::kWatcher);
+    if (valid.ok()) valid = ValidateWatch(request_);
     if (!valid.ok()) {
       status_ = valid;
       finished_ = true;
@@ -315,8 +466,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchMatchesRespo
 
   void OnDone() override {
     if (subscription_ != 0) feed_.Unsubscribe(subscription_);
-    --stats_.open_watchers;
-    LogRpc("WatchMatches", status_, MillisSince(start_), context_->peer());
+    call_->End(status_);
     delete this;
   }
 
@@ -376,12 +526,11 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchMatchesRespo
     Finish(status);
   }
 
-  grpc::CallbackServerContext* context_;
+  std::unique_ptr<ServiceCall> call_;
   const v1::WatchMatchesRequest request_;
   LiveFeed& feed_;
   WorkQueue& pool_;
   ServiceStats& stats_;
-  const Clock::time_point start_;
   int64_t subscription_ = 0;
 
   std::mutex mu_;
@@ -396,10 +545,14 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchMatchesRespo
 
 }  // namespace
 
+std::unique_ptr<ServiceCall> QuoteMatchService::NewCall(const char* method, grpc::CallbackServerContext* context) {
+  return std::make_unique<ServiceCall>(method, context, options_, stats_);
+}
+
 grpc::ServerUnaryReactor* QuoteMatchService::Normalize(grpc::CallbackServerContext* context,
                                                        const v1::NormalizeRequest* request,
                                                        v1::NormalizeResponse* response) {
-  return RunUnary("Normalize", pool_, context, request, response,
+  return RunUnary(NewCall("Normalize", context), pool_, context, request, response,
                   [this](const v1::NormalizeRequest& req, v1::NormalizeResponse* resp) {
                     return HandleNormalize(engine_, req, resp);
                   });
@@ -408,7 +561,7 @@ grpc::ServerUnaryReactor* QuoteMatchService::Normalize(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* QuoteMatchService::ExtractStatements(
     grpc::CallbackServerContext* context, const v1::ExtractStatementsRequest* request,
     v1::ExtractStatementsResponse* response) {
-  return RunUnary("ExtractStatements", pool_, context, request, response,
+  return RunUnary(NewCall("ExtractStatements", context), pool_, context, request, response,
                   [this](const v1::ExtractStatementsRequest& req, v1::ExtractStatementsResponse* resp) {
                     return HandleExtractStatements(engine_, req, resp);
                   });
@@ -416,32 +569,44 @@ grpc::ServerUnaryReactor* QuoteMatchService::ExtractStatements(
 
 grpc::ServerWriteReactor<v1::AlignDocumentsResponse>* QuoteMatchService::AlignDocuments(
     grpc::CallbackServerContext* context, const v1::AlignDocumentsRequest* request) {
-  return new AlignWriter(context, request, engine_, pool_);
+  return new AlignWriter(NewCall("AlignDocuments", context), request, engine_, pool_);
 }
 
 grpc::ServerBidiReactor<v1::MatchStreamRequest, v1::MatchStreamResponse>*
 QuoteMatchService::MatchStream(grpc::CallbackServerContext* context) {
   return new BidiStreamReactor<v1::MatchStreamRequest, v1::MatchStreamResponse, MatchStreamHandler>(
-      "MatchStream", context, engine_, pool_);
+      NewCall("MatchStream", context), Scope::kRead, MatchStreamHandler(engine_), pool_);
 }
 
 grpc::ServerBidiReactor<v1::IngestDocumentsRequest, v1::IngestDocumentsResponse>*
 QuoteMatchService::IngestDocuments(grpc::CallbackServerContext* context) {
-  if (feed_ == nullptr) {
-    auto* r = new Rejector<grpc::ServerBidiReactor<v1::IngestDocumentsRequest, v1::IngestDocumentsResponse>>(
-        "IngestDocuments", context, kNoFeed);
-    return r;
-  }
+  using Reactor = grpc::ServerBidiReactor<v1::IngestDocumentsRequest, v1::IngestDocumentsResponse>;
+  std::unique_ptr<ServiceCall> call = NewCall("IngestDocuments", context);
+  if (feed_ == nullptr) return new Rejector<Reactor>(std::move(call), kNoFeed);
+  Metrics* metrics = options_.metrics;
+  IngestHandler handler(*feed_, [metrics](const IngestResult& r) {
+    if (metrics == nullptr) return;
+    metrics->DocumentIngested(r.result == PutResult::kNew        ? "new"
+                              : r.result == PutResult::kReplaced ? "replaced"
+                                                                 : "unchanged",
+                              r.statement_count);
+    for (const MatchEvent& e : r.events) {
+      metrics->MatchEvent(e.type == MatchEventType::kAdded        ? "added"
+                          : e.type == MatchEventType::kSuperseded ? "superseded"
+                                                                  : "retracted");
+    }
+  });
   return new BidiStreamReactor<v1::IngestDocumentsRequest, v1::IngestDocumentsResponse, IngestHandler>(
-      "IngestDocuments", context, *feed_, pool_);
+      std::move(call), Scope::kIngest, std::move(handler), pool_);
 }
 
 grpc::ServerWriteReactor<v1::WatchMatchesResponse>* QuoteMatchService::WatchMatches(
     grpc::CallbackServerContext* context, const v1::WatchMatchesRequest* request) {
+  std::unique_ptr<ServiceCall> call = NewCall("WatchMatches", context);
   if (feed_ == nullptr) {
-    return new Rejector<grpc::ServerWriteReactor<v1::WatchMatchesResponse>>("WatchMatches", context, kNoFeed);
+    return new Rejector<grpc::ServerWriteReactor<v1::WatchMatchesResponse>>(std::move(call), kNoFeed);
   }
-  return new WatchReactor(context, *request, *feed_, pool_, stats_);
+  return new WatchReactor(std::move(call), *request, *feed_, pool_, stats_);
 }
 
 }  // namespace quotematch
