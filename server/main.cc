@@ -34,6 +34,7 @@
 #include "server/metrics.h"
 #include "server/rpc_log.h"
 #include "server/service.h"
+#include "server/transport.h"
 #include "server/work_queue.h"
 #include "store/sqlite_store.h"
 
@@ -44,31 +45,6 @@ constexpr char kServiceName[] = "quotematch.v1.QuoteMatchService";
 bool LoopbackAddress(const std::string& listen) {
   return listen.rfind("127.", 0) == 0 || listen.rfind("localhost:", 0) == 0 || listen.rfind("[::1]:", 0) == 0 ||
          listen.rfind("unix:", 0) == 0;
-}
-
-absl::StatusOr<std::string> ReadPem(const std::string& key, const std::string& path) {
-  std::ifstream in(path);
-  std::string pem((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in.good() && !in.eof()) return absl::InvalidArgumentError(quotematch::StrCat(key, ": cannot read ", path));
-  if (pem.find("-----BEGIN ") == std::string::npos) {
-    return absl::InvalidArgumentError(quotematch::StrCat(key, ": ", path, " is not PEM"));
-  }
-  return pem;
-}
-
-// TLS (or mutual TLS) from the config's PEM files, or plaintext.
-absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const quotematch::ServerConfig& c) {
-  if (c.tls_cert.empty()) return grpc::InsecureServerCredentials();
-  grpc::SslServerCredentialsOptions ssl;
-  grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
-  ASSIGN_OR_RETURN(pair.private_key, ReadPem("tls_key", c.tls_key));
-  ASSIGN_OR_RETURN(pair.cert_chain, ReadPem("tls_cert", c.tls_cert));
-  ssl.pem_key_cert_pairs.push_back(std::move(pair));
-  if (!c.tls_client_ca.empty()) {
-    ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadPem("tls_client_ca", c.tls_client_ca));
-    ssl.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
-  }
-  return grpc::SslServerCredentials(ssl);
 }
 
 size_t FileBytes(const std::string& path) {
@@ -101,7 +77,7 @@ int main(int argc, char** argv) {
     std::fputs(quotematch::PrintConfig(config).c_str(), stdout);
     return 0;
   }
-  auto credentials = Credentials(config);
+  auto credentials = quotematch::ServerCredentialsFor(config);
   if (!credentials.ok()) {
     std::fprintf(stderr, "quotematch-server: invalid configuration: %s\n",
                  std::string(credentials.status().message()).c_str());
@@ -182,6 +158,7 @@ int main(int argc, char** argv) {
   service_options.metrics = &metrics;
   service_options.max_streams = static_cast<size_t>(config.max_streams);
   service_options.max_watchers = static_cast<size_t>(config.max_watchers);
+  service_options.max_message_bytes = static_cast<size_t>(config.max_message_bytes);
   quotematch::QuoteMatchService service(engine, pool, feed.get(), service_options);
 
   if (config.channelz) grpc::channelz::experimental::InitChannelzService();
@@ -190,21 +167,7 @@ int main(int argc, char** argv) {
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(config.listen, *credentials, &port);
-  builder.SetMaxReceiveMessageSize(config.max_message_bytes);
-  builder.SetMaxSendMessageSize(config.max_message_bytes);
-  // Connection management, so that probes, proxies and load balancers work:
-  // keepalive pings both ways, and connections that age out to rebalance.
-  auto ms = [](int seconds) { return seconds > 0 ? static_cast<int>(std::min<int64_t>(int64_t{seconds} * 1000, INT32_MAX)) : INT32_MAX; };
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, ms(config.keepalive_time_seconds));
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, ms(config.keepalive_timeout_seconds));
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
-  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
-                             ms(config.min_client_ping_interval_seconds));
-  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
-  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, ms(config.max_connection_idle_seconds));
-  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, ms(config.max_connection_age_seconds));
-  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, ms(config.max_connection_age_grace_seconds));
-  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, config.max_concurrent_streams);
+  quotematch::ApplyTransportOptions(config, &builder);
   builder.RegisterService(&service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {

@@ -119,8 +119,17 @@ class ServiceCall {
     return grpc::Status::OK;
   }
 
-  // Whether the client has gone or the deadline passed; counts the work
-  // skipped when `skipping`.
+  // QuotaFailure if a request message is larger than max_message_bytes.
+  grpc::Status CheckSize(const google::protobuf::Message& message) const {
+    if (options_.max_message_bytes == 0) return grpc::Status::OK;
+    const size_t bytes = message.ByteSizeLong();
+    if (bytes <= options_.max_message_bytes) return grpc::Status::OK;
+    return QuotaExceeded("max_message_bytes", StrCat("a message of ", bytes, " bytes exceeds the limit of ",
+                                                     options_.max_message_bytes));
+  }
+
+  // Whether the client has gone or the deadline passed (the work is then
+  // skipped, and counted).
   bool Abandoned() const {
     if (!context_->IsCancelled()) return false;
     ++stats_.abandoned;
@@ -169,7 +178,9 @@ template <typename Request, typename Response, typename Handler>
 grpc::ServerUnaryReactor* RunUnary(std::unique_ptr<ServiceCall> call, WorkQueue& pool, grpc::CallbackServerContext* context,
                                    const Request* request, Response* response, Handler handler) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  if (grpc::Status admitted = call->Admit(Scope::kRead, ServiceCall::Slot::kNone); !admitted.ok()) {
+  grpc::Status admitted = call->Admit(Scope::kRead, ServiceCall::Slot::kNone);
+  if (admitted.ok()) admitted = call->CheckSize(*request);
+  if (!admitted.ok()) {
     call->End(admitted);
     reactor->Finish(admitted);
     return reactor;
@@ -195,7 +206,9 @@ class AlignWriter final : public grpc::ServerWriteReactor<v1::AlignDocumentsResp
   AlignWriter(std::unique_ptr<ServiceCall> call, const v1::AlignDocumentsRequest* request, const Engine& engine,
               WorkQueue& pool)
       : call_(std::move(call)), request_(request), engine_(engine) {
-    if (grpc::Status admitted = call_->Admit(Scope::kRead, ServiceCall::Slot::kStream); !admitted.ok()) {
+    grpc::Status admitted = call_->Admit(Scope::kRead, ServiceCall::Slot::kStream);
+    if (admitted.ok()) admitted = call_->CheckSize(*request_);
+    if (!admitted.ok()) {
       End(admitted);
     } else if (!pool.Submit([this] { Compute(); })) {
       End(kShuttingDown);
@@ -272,6 +285,11 @@ class BidiStreamReactor final : public grpc::ServerBidiReactor<Request, Response
     if (!ok) {  // client half-closed (or the call broke)
       read_done_ = true;
       MaybeFinishLocked(std::move(lock));
+      return;
+    }
+    if (grpc::Status size = call_->CheckSize(request_); !size.ok()) {
+      RequestFinishLocked(size);
+      IssuePendingFinish(std::move(lock));
       return;
     }
     ++steps_;

@@ -46,6 +46,9 @@ struct ServiceOptions {
   size_t max_streams = 256;
   // WatchMatches calls open at once.
   size_t max_watchers = 1024;
+  // Largest request message, in bytes (0 = unchecked; gRPC's own limit,
+  // set above this one, still applies).
+  size_t max_message_bytes = 0;
 };
 
 // Counters the service keeps about its streams.
