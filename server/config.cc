@@ -96,6 +96,9 @@ const std::vector<Key>& Keys() {
       String("listen", &ServerConfig::listen, "address to listen on, HOST:PORT; port 0 picks a free port"),
       String("port_file", &ServerConfig::port_file, "if set, write the bound port to this file once serving"),
       Int("workers", &ServerConfig::workers, 0, 1024, "worker threads for CPU work (0 = number of cores)"),
+      Int("inline_request_bytes", &ServerConfig::inline_request_bytes, 0, kMaxInt,
+          "unary and AlignDocuments requests up to this size run on the gRPC thread that received them "
+          "(no thread switch); larger ones on the workers; 0 = always the workers"),
       Int("drain_seconds", &ServerConfig::drain_seconds, 0, 3600, "grace period for in-flight calls on shutdown"),
       Double("min_score", &ServerConfig::min_score, 0, 1, true, "default pair threshold when a request asks for 0"),
       String("db", &ServerConfig::db,
@@ -181,9 +184,14 @@ absl::Status ApplyFile(const std::string& path, ServerConfig* c) {
   for (int number = 1; std::getline(in, line); ++number) {
     std::string_view l = line;
     // A # starts a comment unless it is inside a quoted value.
-    const size_t quote = l.find('"');
-    const size_t hash = l.find('#');
-    if (hash != std::string_view::npos && (quote == std::string_view::npos || hash < quote)) l = l.substr(0, hash);
+    bool quoted = false;
+    for (size_t i = 0; i < l.size(); ++i) {
+      if (l[i] == '"') quoted = !quoted;
+      if (l[i] == '#' && !quoted) {
+        l = l.substr(0, i);
+        break;
+      }
+    }
     l = Trim(l);
     if (l.empty()) continue;
     const std::string source = StrCat(path, ":", number);

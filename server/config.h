@@ -34,6 +34,7 @@ struct ServerConfig {
   std::string listen = "127.0.0.1:50051";   // HOST:PORT; port 0 picks a free port
   std::string port_file;                     // write the bound port here once serving
   int workers = 0;                           // CPU worker threads (0 = number of cores)
+  int inline_request_bytes = 8 * 1024;       // smaller unary/AlignDocuments requests run on the gRPC thread
   int drain_seconds = 10;                    // grace for in-flight calls on SIGTERM
   double min_score = 0.5;                    // pair threshold when a request asks for 0
   // --- live feed ---

@@ -26,6 +26,7 @@
 
 #include <grpcpp/ext/channelz_service_plugin.h>
 
+#include "absl/synchronization/mutex.h"
 #include "base/status_macros.h"
 #include "base/strings.h"
 #include "pipeline/engine.h"
@@ -65,6 +66,9 @@ int main(int argc, char** argv) {
       return 0;
     }
   }
+  // Debian's Abseil checks every mutex acquisition for lock-order cycles
+  // (gRPC locks absl::Mutex on every call); that is a debugging aid.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   quotematch::InitJsonLogging();
   bool print_config = false;
   absl::StatusOr<quotematch::ServerConfig> loaded = quotematch::LoadServerConfig(argc, argv, environ, &print_config);
@@ -159,6 +163,7 @@ int main(int argc, char** argv) {
   service_options.max_streams = static_cast<size_t>(config.max_streams);
   service_options.max_watchers = static_cast<size_t>(config.max_watchers);
   service_options.max_message_bytes = static_cast<size_t>(config.max_message_bytes);
+  service_options.inline_request_bytes = static_cast<size_t>(config.inline_request_bytes);
   quotematch::QuoteMatchService service(engine, pool, feed.get(), service_options);
 
   if (config.channelz) grpc::channelz::experimental::InitChannelzService();

@@ -14,7 +14,8 @@
 
 namespace quotematch {
 
-// Installs the JSON logger as spdlog's default (idempotent).
+// Installs the JSON logger (idempotent): RPC lines are buffered and flushed
+// every second, server events at once.
 void InitJsonLogging();
 
 // `request_id` is the client's x-request-id (or one the server made up);

@@ -128,6 +128,11 @@ class ServiceCall {
                                                      options_.max_message_bytes));
   }
 
+  // Whether a request is small enough to handle on the gRPC thread.
+  bool RunsInline(const google::protobuf::Message& request) const {
+    return options_.inline_request_bytes > 0 && request.ByteSizeLong() <= options_.inline_request_bytes;
+  }
+
   // Whether the client has gone or the deadline passed (the work is then
   // skipped, and counted).
   bool Abandoned() const {
@@ -185,6 +190,12 @@ grpc::ServerUnaryReactor* RunUnary(std::unique_ptr<ServiceCall> call, WorkQueue&
     reactor->Finish(admitted);
     return reactor;
   }
+  if (call->RunsInline(*request)) {
+    grpc::Status status = call->Abandoned() ? kCancelled : handler(*request, response);
+    call->End(status);
+    reactor->Finish(status);
+    return reactor;
+  }
   std::shared_ptr<ServiceCall> shared(std::move(call));
   bool queued = pool.Submit([=] {
     grpc::Status status = shared->Abandoned() ? kCancelled : handler(*request, response);
@@ -210,6 +221,8 @@ class AlignWriter final : public grpc::ServerWriteReactor<v1::AlignDocumentsResp
     if (admitted.ok()) admitted = call_->CheckSize(*request_);
     if (!admitted.ok()) {
       End(admitted);
+    } else if (call_->RunsInline(*request_)) {
+      Compute();
     } else if (!pool.Submit([this] { Compute(); })) {
       End(kShuttingDown);
     }
