@@ -73,8 +73,7 @@ class QuoteMatchService final : public v1::QuoteMatchService::CallbackService {
   // `engine` and `pool` must outlive the service.
   // `feed` (the live feed; may be null: IngestDocuments and WatchMatches
   // then fail with FAILED_PRECONDITION) must outlive the service too.
-  QuoteMatchService(const Engine& engine, WorkQueue& pool, LiveFeed* feed = nullptr, ServiceOptions options = {})
-      : engine_(engine), pool_(pool), feed_(feed), options_(options) {}
+  QuoteMatchService(const Engine& engine, WorkQueue& pool, LiveFeed* feed = nullptr, ServiceOptions options = {});
 
   grpc::ServerUnaryReactor* Normalize(grpc::CallbackServerContext* context,
                                       const v1::NormalizeRequest* request,
