@@ -229,7 +229,7 @@ absl::Status Validate(const ServerConfig& c) {
   if (!c.metrics_listen.empty() && c.metrics_listen.rfind(':') == std::string::npos) {
     return err("metrics_listen", "must be HOST:PORT");
   }
-  if (!c.metrics_listen.empty() && c.metrics_listen == c.listen) {
+  if (!c.metrics_listen.empty() && c.metrics_listen == c.listen && c.listen.substr(c.listen.rfind(':')) != ":0") {
     return err("metrics_listen", "must differ from listen");
   }
   return absl::OkStatus();

@@ -181,6 +181,11 @@ TEST(ConfigTest, FileThenEnvironmentThenFlags) {
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(again->workers, 5);
   EXPECT_EQ(again->listen, "0.0.0.0:7000");
+  // Both on port 0 (each picks a free port) is fine; the same fixed port is not.
+  const char* zero_argv[] = {"server", "--listen=127.0.0.1:0", "--metrics_listen=127.0.0.1:0"};
+  EXPECT_TRUE(LoadServerConfig(3, zero_argv, nullptr).ok());
+  const char* same_argv[] = {"server", "--listen=127.0.0.1:9000", "--metrics_listen=127.0.0.1:9000"};
+  EXPECT_FALSE(LoadServerConfig(3, same_argv, nullptr).ok());
 }
 
 TEST(ConfigTest, InvalidValuesNameTheKeyAndSource) {
