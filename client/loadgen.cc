@@ -58,6 +58,7 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <atomic>
 #include <bit>
 #include <chrono>
@@ -499,60 +500,38 @@ class Worker {
   google::protobuf::Arena arena_;
 };
 
-class NormalizeCall final : public Call {
+// A unary call of kind `kKind`: `start` prepares it on the worker's stub,
+// and a response without `Valid` content counts as BAD_RESPONSE.
+template <typename Response, Kind kKind>
+class UnaryCall final : public Call {
  public:
-  explicit NormalizeCall(Worker* w) : w_(w), start_(Clock::now()) {
+  using Start = std::function<std::unique_ptr<grpc::ClientAsyncResponseReader<Response>>(grpc::ClientContext*)>;
+  using Valid = bool (*)(const Response&);
+
+  UnaryCall(Worker* w, const Start& start, Valid valid) : w_(w), start_(Clock::now()), valid_(valid) {
     PrepareContext(w->shared(), &ctx_, w->label(), w->NextRequestNumber(), true);
-    response_ = google::protobuf::Arena::CreateMessage<v1::NormalizeResponse>(w->arena());
-    reader_ = w->stub()->PrepareAsyncNormalize(&ctx_, w->shared().normalize, w->cq());
+    response_ = google::protobuf::Arena::CreateMessage<Response>(w->arena());
+    reader_ = start(&ctx_);
     reader_->StartCall();
     reader_->Finish(response_, &status_, &finish_);
   }
   void Proceed(int, bool) override {
     std::string_view error;
-    if (status_.ok() && response_->tokens_size() == 0) error = "BAD_RESPONSE";
+    if (status_.ok() && !valid_(*response_)) error = "BAD_RESPONSE";
     Worker* w = w_;
     const auto start = start_;
     const grpc::Status status = status_;
     delete this;
-    w->Done(kNormalize, start, status, error);
+    w->Done(kKind, start, status, error);
   }
 
  private:
   Worker* w_;
   Clock::time_point start_;
+  Valid valid_;
   grpc::ClientContext ctx_;
-  std::unique_ptr<grpc::ClientAsyncResponseReader<v1::NormalizeResponse>> reader_;
-  v1::NormalizeResponse* response_;   // on the worker's arena
-  grpc::Status status_;
-  Tag finish_{this, 0};
-};
-
-class ExtractCall final : public Call {
- public:
-  ExtractCall(Worker* w, int side) : w_(w), start_(Clock::now()) {
-    PrepareContext(w->shared(), &ctx_, w->label(), w->NextRequestNumber(), true);
-    response_ = google::protobuf::Arena::CreateMessage<v1::ExtractStatementsResponse>(w->arena());
-    reader_ = w->stub()->PrepareAsyncExtractStatements(&ctx_, w->shared().extract[side], w->cq());
-    reader_->StartCall();
-    reader_->Finish(response_, &status_, &finish_);
-  }
-  void Proceed(int, bool) override {
-    std::string_view error;
-    if (status_.ok() && response_->statements_size() == 0) error = "BAD_RESPONSE";
-    Worker* w = w_;
-    const auto start = start_;
-    const grpc::Status status = status_;
-    delete this;
-    w->Done(kExtract, start, status, error);
-  }
-
- private:
-  Worker* w_;
-  Clock::time_point start_;
-  grpc::ClientContext ctx_;
-  std::unique_ptr<grpc::ClientAsyncResponseReader<v1::ExtractStatementsResponse>> reader_;
-  v1::ExtractStatementsResponse* response_;   // on the worker's arena
+  std::unique_ptr<grpc::ClientAsyncResponseReader<Response>> reader_;
+  Response* response_;   // on the worker's arena
   grpc::Status status_;
   Tag finish_{this, 0};
 };
@@ -768,8 +747,22 @@ void Worker::Next() {
     ++kind;
   }
   switch (kind) {
-    case kNormalize: new NormalizeCall(this); break;
-    case kExtract: new ExtractCall(this, requests_ % 2); break;
+    case kNormalize:
+      new UnaryCall<v1::NormalizeResponse, kNormalize>(
+          this,
+          [this](grpc::ClientContext* ctx) { return stub()->PrepareAsyncNormalize(ctx, shared().normalize, cq()); },
+          [](const v1::NormalizeResponse& r) { return r.tokens_size() > 0; });
+      break;
+    case kExtract: {
+      const int side = static_cast<int>(requests_ % 2);
+      new UnaryCall<v1::ExtractStatementsResponse, kExtract>(
+          this,
+          [this, side](grpc::ClientContext* ctx) {
+            return stub()->PrepareAsyncExtractStatements(ctx, shared().extract[side], cq());
+          },
+          [](const v1::ExtractStatementsResponse& r) { return r.statements_size() > 0; });
+      break;
+    }
     case kAlign: new AlignCall(this); break;
     case kMatch: new MatchCall(this); break;
     default: new IngestCall(this); break;
