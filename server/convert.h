@@ -20,8 +20,6 @@
 
 namespace quotematch {
 
-namespace v1 = ::quotematch::v1;
-
 // The single mapping from domain errors to gRPC status (codes share names).
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
