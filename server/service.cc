@@ -27,7 +27,6 @@ double MillisSince(Clock::time_point start) {
 }
 
 const grpc::Status kShuttingDown(grpc::StatusCode::UNAVAILABLE, "server is shutting down");
-const grpc::Status kCancelled(grpc::StatusCode::CANCELLED, "call cancelled by the client");
 
 // A request id from the client is kept if it is 1–128 characters of
 // [A-Za-z0-9._:-]; otherwise the server makes one up.
@@ -69,7 +68,8 @@ class ServiceCall {
   enum class Slot { kNone, kStream, kWatcher };
 
   ServiceCall(const char* method, grpc::CallbackServerContext* context, const ServiceOptions& options, ServiceStats& stats)
-      : method_(method), context_(context), options_(options), stats_(stats), start_(Clock::now()) {
+      : method_(method), context_(context), options_(options), stats_(stats), start_(Clock::now()),
+        peer_(context->peer()) {
     const std::string_view id = Metadata(context, "x-request-id");
     request_id_ = ValidRequestId(id) ? std::string(id) : NewRequestId();
     context->AddInitialMetadata("x-request-id", request_id_);
@@ -93,7 +93,7 @@ class ServiceCall {
       caller_ = *std::move(who);
     }
     if (options_.rate_limiter != nullptr) {
-      const std::string key = caller_.empty() ? PeerHost(context_->peer()) : "token:" + caller_;
+      const std::string key = caller_.empty() ? PeerHost(peer_) : "token:" + caller_;
       const std::chrono::milliseconds wait = options_.rate_limiter->Acquire(key);
       if (wait.count() > 0) {
         return Refuse("rate", RateLimited(key, StrCat("rate limit of ", options_.rate_limiter->rate(),
@@ -146,12 +146,24 @@ class ServiceCall {
   // Logs the call and records its metrics; once, from OnDone.
   void End(const grpc::Status& status) {
     const double ms = MillisSince(start_);
-    LogRpc(method_, status, ms, context_->peer(), request_id_, caller_);
+    LogRpc(method_, status, ms, peer_, request_id_, caller_);
     if (options_.metrics != nullptr) options_.metrics->ObserveRpc(method_, status.error_code(), ms / 1000);
     Release();
   }
 
   const std::string& caller() const { return caller_; }
+
+  // Whether the call was cancelled or its deadline passed.
+  bool Cancelled() const { return context_->IsCancelled(); }
+
+  // How a call that ended early ends: DEADLINE_EXCEEDED when its deadline
+  // has passed, else CANCELLED (the client went away).
+  grpc::Status Gone() const {
+    if (context_->deadline() <= std::chrono::system_clock::now()) {
+      return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "deadline exceeded");
+    }
+    return grpc::Status(grpc::StatusCode::CANCELLED, "call cancelled by the client");
+  }
 
  private:
   grpc::Status Refuse(std::string_view reason, grpc::Status status) {
@@ -175,6 +187,7 @@ class ServiceCall {
   const ServiceOptions& options_;
   ServiceStats& stats_;
   const Clock::time_point start_;
+  const std::string peer_;   // read at the start: a finished stream's peer reads "unknown"
   std::string request_id_, caller_;
   Slot slot_ = Slot::kNone;
 };
@@ -193,14 +206,14 @@ grpc::ServerUnaryReactor* RunUnary(std::unique_ptr<ServiceCall> call, WorkQueue&
     return reactor;
   }
   if (call->RunsInline(*request)) {
-    grpc::Status status = call->Abandoned() ? kCancelled : handler(*request, response);
+    grpc::Status status = call->Abandoned() ? call->Gone() : handler(*request, response);
     call->End(status);
     reactor->Finish(status);
     return reactor;
   }
   std::shared_ptr<ServiceCall> shared(std::move(call));
   bool queued = pool.Submit([=] {
-    grpc::Status status = shared->Abandoned() ? kCancelled : handler(*request, response);
+    grpc::Status status = shared->Abandoned() ? shared->Gone() : handler(*request, response);
     shared->End(status);
     reactor->Finish(status);
   });
@@ -232,7 +245,7 @@ class AlignWriter final : public grpc::ServerWriteReactor<v1::AlignDocumentsResp
 
   void OnWriteDone(bool ok) override {
     if (!ok) return End(grpc::Status(grpc::StatusCode::CANCELLED, "write failed: client gone"));
-    if (cancelled_.load()) return End(kCancelled);
+    if (cancelled_.load()) return End(call_->Gone());
     WriteNext();
   }
   void OnCancel() override { cancelled_.store(true); }
@@ -243,10 +256,10 @@ class AlignWriter final : public grpc::ServerWriteReactor<v1::AlignDocumentsResp
 
  private:
   void Compute() {
-    if (cancelled_.load() || call_->Abandoned()) return End(kCancelled);
+    if (cancelled_.load() || call_->Abandoned()) return End(call_->Gone());
     grpc::Status status = HandleAlignDocuments(engine_, *request_, &responses_);
     if (!status.ok()) return End(status);
-    if (cancelled_.load()) return End(kCancelled);
+    if (cancelled_.load()) return End(call_->Gone());
     WriteNext();
   }
   void WriteNext() {
@@ -297,8 +310,9 @@ class BidiStreamReactor final : public grpc::ServerBidiReactor<Request, Response
 
   void OnReadDone(bool ok) override {
     std::unique_lock<std::mutex> lock(mu_);
-    if (!ok) {  // client half-closed (or the call broke)
+    if (!ok) {  // client half-closed, or the call was cancelled or expired
       read_done_ = true;
+      if (call_->Cancelled()) cancelled_ = true;
       MaybeFinishLocked(std::move(lock));
       return;
     }
@@ -339,7 +353,7 @@ class BidiStreamReactor final : public grpc::ServerBidiReactor<Request, Response
   void OnCancel() override {
     std::unique_lock<std::mutex> lock(mu_);
     cancelled_ = true;
-    RequestFinishLocked(kCancelled);
+    RequestFinishLocked(call_->Gone());
     IssuePendingFinish(std::move(lock));
   }
 
@@ -351,7 +365,7 @@ class BidiStreamReactor final : public grpc::ServerBidiReactor<Request, Response
  private:
   void Process(const Request& request) {
     std::vector<Response> out;
-    grpc::Status status = call_->Abandoned() ? kCancelled : handler_.OnRequest(request, &out);
+    grpc::Status status = call_->Abandoned() ? call_->Gone() : handler_.OnRequest(request, &out);
     std::unique_lock<std::mutex> lock(mu_);
     if (cancelled_ || finish_requested_) return EndStep(std::move(lock));
     if (!status.ok()) {
@@ -374,7 +388,7 @@ class BidiStreamReactor final : public grpc::ServerBidiReactor<Request, Response
   // Finishes with OK once the client has half-closed and everything is sent.
   void MaybeFinishLocked(std::unique_lock<std::mutex> lock) {
     if (cancelled_) {
-      RequestFinishLocked(kCancelled);
+      RequestFinishLocked(call_->Gone());
     } else if (read_done_ && steps_ == 0 && !writing_ && outbox_.empty()) {
       RequestFinishLocked(grpc::Status::OK);
     }
@@ -480,7 +494,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchMatchesRespo
     std::unique_lock<std::mutex> lock(mu_);
     outbox_.pop_front();
     if (!ok) return EndLocked(std::move(lock), grpc::Status(grpc::StatusCode::CANCELLED, "write failed: client gone"));
-    if (cancelled_) return EndLocked(std::move(lock), kCancelled);
+    if (cancelled_) return EndLocked(std::move(lock), call_->Gone());
     if (!outbox_.empty()) {
       const v1::WatchMatchesResponse* next = &outbox_.front();
       lock.unlock();
@@ -494,7 +508,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchMatchesRespo
   void OnCancel() override {
     std::unique_lock<std::mutex> lock(mu_);
     cancelled_ = true;
-    if (!busy_) EndLocked(std::move(lock), kCancelled);
+    if (!busy_) EndLocked(std::move(lock), call_->Gone());
   }
 
   void OnDone() override {
@@ -526,7 +540,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchMatchesRespo
   void Fetch() {
     auto page = feed_.EventsAfter(cursor_, kPage);
     std::unique_lock<std::mutex> lock(mu_);
-    if (cancelled_) return EndLocked(std::move(lock), kCancelled);
+    if (cancelled_) return EndLocked(std::move(lock), call_->Gone());
     if (!page.ok()) {
       return EndLocked(std::move(lock), grpc::Status(grpc::StatusCode::UNAVAILABLE, std::string(page.status().message())));
     }

@@ -602,6 +602,53 @@ TEST(MetricsTest, CountsCallsByMethodAndCode) {
   EXPECT_NE(text.find("quotematch_open_streams 0"), std::string::npos);
 }
 
+// A stream that is cancelled or whose deadline passes is recorded with the
+// code its client sees.
+TEST(MetricsTest, CancelledAndExpiredStreamsKeepTheirCodes) {
+  TempDir dir;
+  Engine engine;
+  auto feed = testing_feed::OpenTestFeed(engine, dir.path() / "feed.db");
+  Metrics metrics;
+  ServiceOptions options;
+  options.metrics = &metrics;
+  Server server(ServerConfig{}, options, feed.get());
+  auto stub = Stub(server.address());
+  {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(300));
+    auto watcher = stub->WatchMatches(&ctx, v1::WatchMatchesRequest());
+    v1::WatchMatchesResponse w;
+    while (watcher->Read(&w)) {
+    }
+    EXPECT_EQ(watcher->Finish().error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  }
+  {
+    grpc::ClientContext ctx;
+    auto stream = stub->MatchStream(&ctx);
+    v1::MatchStreamRequest req;
+    *req.mutable_document() = Doc("e1", v1::LANGUAGE_ENGLISH, "Ali said: \"Yes.\"");
+    ASSERT_TRUE(stream->Write(req));
+    v1::MatchStreamResponse resp;
+    ASSERT_TRUE(stream->Read(&resp));
+    ctx.TryCancel();
+    while (stream->Read(&resp)) {
+    }
+    EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  }
+  std::string text;
+  for (int i = 0; i < 100; ++i) {
+    text = metrics.Text();
+    if (text.find("method=\"MatchStream\"} 1") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_NE(text.find("quotematch_rpc_requests_total{code=\"DEADLINE_EXCEEDED\",method=\"WatchMatches\"} 1"),
+            std::string::npos) << text;
+  EXPECT_NE(text.find("quotematch_rpc_requests_total{code=\"CANCELLED\",method=\"MatchStream\"} 1"),
+            std::string::npos) << text;
+  EXPECT_NE(text.find("quotematch_open_watchers 0"), std::string::npos);
+  EXPECT_NE(text.find("quotematch_open_streams 0"), std::string::npos);
+}
+
 // x-request-id: the client's is echoed; otherwise one is made up.
 TEST(RequestIdTest, EchoedOrMadeUp) {
   Server server(ServerConfig{}, {});
