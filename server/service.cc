@@ -138,7 +138,9 @@ class ServiceCall {
   // Whether the client has gone or the deadline passed (the work is then
   // skipped, and counted).
   bool Abandoned() const {
-    if (!context_->IsCancelled()) return false;
+    // The deadline is checked too: gRPC's own timer may not have cancelled
+    // the call yet.
+    if (!context_->IsCancelled() && context_->deadline() > std::chrono::system_clock::now()) return false;
     ++stats_.abandoned;
     return true;
   }
@@ -157,9 +159,12 @@ class ServiceCall {
   bool Cancelled() const { return context_->IsCancelled(); }
 
   // How a call that ended early ends: DEADLINE_EXCEEDED when its deadline
-  // has passed, else CANCELLED (the client went away).
+  // has passed, else CANCELLED (the client went away). A client whose
+  // deadline fires cancels the stream itself, and that can arrive just
+  // before the server's copy of the deadline (which is the client's timeout
+  // counted from arrival) passes: within 100 ms of it counts as expired.
   grpc::Status Gone() const {
-    if (context_->deadline() <= std::chrono::system_clock::now()) {
+    if (context_->deadline() <= std::chrono::system_clock::now() + std::chrono::milliseconds(100)) {
       return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "deadline exceeded");
     }
     return grpc::Status(grpc::StatusCode::CANCELLED, "call cancelled by the client");

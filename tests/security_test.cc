@@ -565,9 +565,14 @@ TEST(LimitsTest, ExpiredCallsAreNotWorkedOn) {
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
   ASSERT_TRUE(server.pool().Submit([released] { released.wait(); }));
+  // Connected first, so that the calls' deadlines are spent in the queue.
+  ASSERT_TRUE(grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials())
+                  ->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(10)));
   int expired = 0;
   for (int i = 0; i < 20; ++i) {
-    expired += Normalize(*stub, "سلام", nullptr, 0, 5).error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
+    const grpc::Status st = Normalize(*stub, "سلام", nullptr, 0, 50);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED) << st.error_message();
+    expired += st.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
   }
   release.set_value();
   EXPECT_EQ(expired, 20);
