@@ -67,4 +67,11 @@ inline bool EndsWith(std::string_view s, std::string_view p) { return s.ends_wit
 // Parses a whole decimal floating-point number; false on any junk.
 bool ParseDouble(std::string_view s, double* out);
 
+// `s` as a JSON string literal, quotes included (control characters as \uXXXX).
+std::string JsonQuote(std::string_view s);
+
+// The name of a status code, "OK" … "UNAUTHENTICATED" (absl::StatusCode and
+// grpc::StatusCode share the values 0–16); "UNKNOWN" for any other value.
+std::string_view StatusCodeName(int code);
+
 }  // namespace quotematch

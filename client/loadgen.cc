@@ -86,6 +86,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
+#include "base/strings.h"
 #include "google/protobuf/arena.h"
 #include "quotematch/v1/quotematch.grpc.pb.h"
 
@@ -205,14 +206,7 @@ struct ThreadStats {
   std::array<KindStats, kKindCount> kinds;
 };
 
-std::string_view StatusCodeName(grpc::StatusCode code) {
-  static constexpr std::string_view kNames[] = {
-      "OK",         "CANCELLED",    "UNKNOWN",      "INVALID_ARGUMENT",   "DEADLINE_EXCEEDED", "NOT_FOUND",
-      "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED",
-      "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL",   "UNAVAILABLE",        "DATA_LOSS",         "UNAUTHENTICATED"};
-  const int c = static_cast<int>(code);
-  return c >= 0 && c < static_cast<int>(std::size(kNames)) ? kNames[c] : "UNKNOWN_CODE";
-}
+std::string_view StatusCodeName(grpc::StatusCode code) { return quotematch::StatusCodeName(static_cast<int>(code)); }
 
 // ------------------------------------------------------------------ inputs
 
@@ -1084,23 +1078,6 @@ bool ParseMix(const std::string& text, std::array<double, kMixKinds>* mix, std::
     (*mix)[kind] = weight;
   }
   return true;
-}
-
-std::string JsonQuote(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(static_cast<char>(c));
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out.push_back(static_cast<char>(c));
-    }
-  }
-  return out + "\"";
 }
 
 std::string ErrorsText(const std::map<std::string, uint64_t>& errors) {

@@ -12,6 +12,8 @@
 
 #include <grpcpp/support/status.h>
 
+#include "base/strings.h"   // JsonQuote
+
 namespace quotematch {
 
 // Installs the JSON logger (idempotent): RPC lines are buffered and flushed
@@ -26,7 +28,5 @@ void LogEvent(std::string_view level, std::string_view event, std::string_view d
 
 // "OK", "INVALID_ARGUMENT", ...
 std::string_view StatusCodeName(grpc::StatusCode code);
-// `s` as a JSON string literal, quotes included.
-std::string JsonQuote(std::string_view s);
 
 }  // namespace quotematch
