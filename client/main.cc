@@ -23,6 +23,7 @@
 #include "base/file.h"
 #include "base/strings.h"
 #include "base/utf8.h"
+#include "client/batch_command.h"
 #include "normalize/normalizer.h"
 #include "pipeline/engine.h"
 #include "quotematch/v1/quotematch.grpc.pb.h"
@@ -43,6 +44,9 @@ Commands:
                                          English statements paired with their Persian originals
   ingest    [--lang auto|en|fa] FILE...  store documents in the live feed (id: the file
                                          name); one answer per document
+  batch     --manifest FILE --out DIR [...]
+                                         align an archive's article pairs listed in a
+                                         JSONL manifest (see quotematch batch --help)
   watch     [--from N] [--limit N] [--min-score X]
                                          the live feed's match events after sequence N
                                          (default 0), then new ones as they happen; stops
@@ -538,6 +542,7 @@ int Run(const Options& o) {
 }  // namespace quotematch
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string_view(argv[1]) == "batch") return quotematch::RunBatchCommand(argc - 1, argv + 1);
   quotematch::Options options;
   if (auto code = quotematch::ParseArgs(argc, argv, &options)) return *code;
   return quotematch::Run(options);

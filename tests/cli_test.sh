@@ -10,12 +10,7 @@ tmp=$(mktemp -d)
 pid=""
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
-passed=0 failed=0
-check() {  # check NAME CONDITION...
-  local name=$1; shift
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $name"; fi
-}
-exit_code() { "$@" >/dev/null 2>&1; echo $?; }
+source "$(dirname "$0")/check.sh"
 
 "$SERVER" --listen=127.0.0.1:0 --port_file="$tmp/port" --drain_seconds=2 --db="$tmp/server.db" 2>"$tmp/server.log" &
 pid=$!
@@ -72,5 +67,4 @@ check "server exits 0 on SIGTERM" test "$code" -eq 0
 check "one JSON line per RPC" test "$(grep -c '"method":"AlignDocuments"' "$tmp/server.log")" -eq 2
 check "shutdown logged" grep -q '"event":"stopped"' "$tmp/server.log"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+check_summary cli
