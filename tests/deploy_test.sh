@@ -36,10 +36,27 @@ for binary in "$SERVER" "$CLI"; do
   ldd "$binary" >"$WORK/ldd" || fail "ldd $binary failed"
   awk '$2 == "=>" && $3 ~ /^\// { print $3 }' "$WORK/ldd"
 done >"$WORK/libs"
-sort -u "$WORK/libs" | while read -r lib; do
-  # usrmerge: ldd may say /lib/... where dpkg knows /usr/lib/... (or the reverse).
-  dpkg -S "$lib" 2>/dev/null || dpkg -S "$(readlink -f "$lib")" 2>/dev/null || echo "no-package-owns-$lib"
-done | sed 's/:.*//' | sort -u >"$WORK/needed"
+# Each library under the names dpkg may know it by: as ldd gives it, its real
+# path, and both with /usr added or removed (usrmerge). One dpkg call: it
+# reads its database once.
+declare -A owner=()
+mapfile -t libs < <(sort -u "$WORK/libs")
+candidates() {
+  local p
+  for p in "$1" "$(readlink -f "$1")"; do
+    echo "$p"
+    case "$p" in /usr/*) echo "${p#/usr}" ;; *) echo "/usr$p" ;; esac
+  done
+}
+while IFS= read -r line; do
+  [[ $line == diversion* ]] && continue
+  owner[${line#*: }]=${line%%:*}
+done < <(for lib in "${libs[@]}"; do candidates "$lib"; done | sort -u | xargs dpkg -S 2>/dev/null || true)
+for lib in "${libs[@]}"; do
+  package=""
+  while read -r c; do package=${owner[$c]:-$package}; done < <(candidates "$lib")
+  echo "${package:-no-package-owns-$lib}"
+done | sort -u >"$WORK/needed"
 grep -v '^#' deploy/runtime-packages.txt | sed '/^$/d' | sort -u >"$WORK/listed"
 if ! diff -u --label deploy/runtime-packages.txt --label "ldd of the binaries" "$WORK/listed" "$WORK/needed"; then
   fail "deploy/runtime-packages.txt differs from what the binaries load (- listed, + needed)"
