@@ -94,7 +94,7 @@ constexpr int kMaxInt = 1 << 30;
 const std::vector<Key>& Keys() {
   static const std::vector<Key> keys = {
       String("listen", &ServerConfig::listen, "address to listen on, HOST:PORT; port 0 picks a free port"),
-      String("port_file", &ServerConfig::port_file, "if set, write the bound port to this file once serving"),
+      String("port_file", &ServerConfig::port_file, "if set, write the bound port to this file once serving (and the health_listen port on a second line)"),
       Int("workers", &ServerConfig::workers, 0, 1024, "worker threads for CPU work (0 = number of cores)"),
       Int("inline_request_bytes", &ServerConfig::inline_request_bytes, 0, kMaxInt,
           "unary and AlignDocuments requests up to this size run on the gRPC thread that received them "
@@ -143,6 +143,9 @@ const std::vector<Key>& Keys() {
           "after that GOAWAY, let calls in flight run this long"),
       String("metrics_listen", &ServerConfig::metrics_listen,
              "HOST:PORT to serve Prometheus /metrics on; empty = no metrics endpoint"),
+      String("health_listen", &ServerConfig::health_listen,
+             "HOST:PORT to serve grpc.health.v1 alone on, in plaintext even when listen uses TLS (for "
+             "Kubernetes gRPC probes, which cannot use TLS); empty = health on listen only"),
       Bool("channelz", &ServerConfig::channelz, "register the gRPC channelz service (connection introspection)"),
   };
   return keys;
@@ -226,11 +229,16 @@ absl::Status Validate(const ServerConfig& c) {
     const std::string path = FindKey(key)->get(c);
     if (!path.empty() && !std::ifstream(path)) return err(key, StrCat("cannot read ", path));
   }
-  if (!c.metrics_listen.empty() && c.metrics_listen.rfind(':') == std::string::npos) {
-    return err("metrics_listen", "must be HOST:PORT");
+  // Separate endpoints: HOST:PORT each, and no two on one fixed port.
+  auto fixed_port = [](const std::string& a) { return a.substr(a.rfind(':')) != ":0"; };
+  for (const char* key : {"metrics_listen", "health_listen"}) {
+    const std::string address = FindKey(key)->get(c);
+    if (address.empty()) continue;
+    if (address.rfind(':') == std::string::npos) return err(key, "must be HOST:PORT");
+    if (address == c.listen && fixed_port(address)) return err(key, "must differ from listen");
   }
-  if (!c.metrics_listen.empty() && c.metrics_listen == c.listen && c.listen.substr(c.listen.rfind(':')) != ":0") {
-    return err("metrics_listen", "must differ from listen");
+  if (!c.health_listen.empty() && c.health_listen == c.metrics_listen && fixed_port(c.health_listen)) {
+    return err("health_listen", "must differ from metrics_listen");
   }
   return absl::OkStatus();
 }

@@ -64,6 +64,7 @@ struct ServerConfig {
   int max_connection_age_grace_seconds = 60; // then this long for calls in flight
   // --- observability ---
   std::string metrics_listen;                // HOST:PORT for Prometheus /metrics; empty = off
+  std::string health_listen;                 // HOST:PORT for plaintext health only (probes); empty = off
   bool channelz = false;                     // register the channelz service
   std::string config;                        // the config file read, if any
 

@@ -179,9 +179,28 @@ int main(int argc, char** argv) {
     quotematch::LogEvent("error", "start_failed", quotematch::StrCat("cannot listen on ", config.listen));
     return 1;
   }
-  grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
-  health->SetServingStatus(kServiceName, true);
-  health->SetServingStatus(true);
+  // Health alone on a plaintext port, for probes that cannot speak TLS
+  // (Kubernetes' gRPC probes). It reports what the main port reports.
+  std::unique_ptr<grpc::Server> health_server;
+  int health_port = 0;
+  if (!config.health_listen.empty()) {
+    grpc::ServerBuilder health_builder;
+    health_builder.AddListeningPort(config.health_listen, grpc::InsecureServerCredentials(), &health_port);
+    health_server = health_builder.BuildAndStart();
+    if (health_server == nullptr || health_port == 0) {
+      quotematch::LogEvent("error", "start_failed", quotematch::StrCat("cannot listen on ", config.health_listen));
+      return 1;
+    }
+    quotematch::LogEvent("info", "health", quotematch::StrCat("plaintext health on port ", health_port));
+  }
+  auto set_serving = [&](bool serving) {
+    for (grpc::Server* s : {server.get(), health_server.get()}) {
+      if (s == nullptr) continue;
+      s->GetHealthCheckService()->SetServingStatus(kServiceName, serving);
+      s->GetHealthCheckService()->SetServingStatus(serving);
+    }
+  };
+  set_serving(true);
   const std::string& listen = config.listen;
   const std::string bound = quotematch::StrCat(listen.substr(0, listen.rfind(':')), ":", port);
   quotematch::LogEvent("info", "serving",
@@ -189,7 +208,8 @@ int main(int argc, char** argv) {
                                           config.tls_cert.empty() ? "plaintext" : config.tls_client_ca.empty() ? "TLS" : "mutual TLS",
                                           "; ", tokens ? quotematch::StrCat(tokens->size(), " tokens") : "no authentication"));
   if (const std::string& path = config.port_file; !path.empty()) {
-    std::ofstream(path + ".tmp") << port << "\n";
+    // The port, and on a second line the health port if there is one.
+    std::ofstream(path + ".tmp") << port << "\n" << (health_port != 0 ? quotematch::StrCat(health_port, "\n") : "");
     std::rename((path + ".tmp").c_str(), path.c_str());
   }
 
@@ -212,11 +232,11 @@ int main(int argc, char** argv) {
     }
   }
   quotematch::LogEvent("info", "shutdown", quotematch::StrCat("signal ", signal_number, "; draining"));
-  health->SetServingStatus(kServiceName, false);
-  health->SetServingStatus(false);
+  set_serving(false);
   server->Shutdown(std::chrono::system_clock::now() +
                    std::chrono::seconds(config.drain_seconds));
   server->Wait();
+  if (health_server != nullptr) health_server->Shutdown(std::chrono::system_clock::now());
   pool.Shutdown();
   quotematch::LogEvent("info", "stopped", "");
   return 0;

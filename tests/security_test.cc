@@ -209,6 +209,9 @@ TEST(ConfigTest, InvalidValuesNameTheKeyAndSource) {
       {"", {"--tls_client_ca=/x.pem"}, {}, "tls_client_ca: mutual TLS needs tls_cert"},
       {"", {"--auth_tokens=/nonexistent/tokens"}, {}, "auth_tokens: cannot read /nonexistent/tokens"},
       {"", {"--metrics_listen=9464"}, {}, "metrics_listen: must be HOST:PORT"},
+      {"", {"--health_listen=8081"}, {}, "health_listen: must be HOST:PORT"},
+      {"", {"--listen=0.0.0.0:8080", "--health_listen=0.0.0.0:8080"}, {}, "health_listen: must differ from listen"},
+      {"", {"--metrics_listen=:9464", "--health_listen=:9464"}, {}, "health_listen: must differ from metrics_listen"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.want);

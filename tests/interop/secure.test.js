@@ -219,6 +219,21 @@ test('tokens: an ingest token stores a document', async () => {
   assert.ok(messages[0].stored.statementCount > 0);
 });
 
+// Kubernetes' gRPC probes speak plaintext: health_listen serves health
+// alone, without TLS, next to a mutual-TLS port, and nothing else there.
+test('mutual TLS: plaintext health_listen serves health and only health', async () => {
+  const h = new health.Health(env('QMI_MTLS_HEALTH_ADDR'), grpc.credentials.createInsecure());
+  clients.push(h);
+  for (const service of ['', 'quotematch.v1.QuoteMatchService']) {
+    const resp = await new Promise((resolve, reject) =>
+      h.check({ service }, (err, r) => (err ? reject(err) : resolve(r))));
+    assert.strictEqual(resp.status, 'SERVING');
+  }
+  const { err } = await unary(serviceClient(env('QMI_MTLS_HEALTH_ADDR')), 'normalize', normalizeRequest);
+  assert.ok(err, 'Normalize answered on the health port');
+  assert.strictEqual(err.code, grpc.status.UNIMPLEMENTED);
+});
+
 test('tokens: health needs no token', async () => {
   const h = new health.Health(authAddress(), grpc.credentials.createInsecure());
   clients.push(h);

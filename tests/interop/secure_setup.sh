@@ -87,7 +87,11 @@ qm_wait_all() {
       cat "$QMI_TMP/$name.log" >&2
       return 1
     fi
-    export "QMI_${name}_ADDR=127.0.0.1:$(cat "$port_file")"
+    export "QMI_${name}_ADDR=127.0.0.1:$(sed -n 1p "$port_file")"
+    # A second line is the plaintext health port (health_listen).
+    local health_port
+    health_port=$(sed -n 2p "$port_file")
+    if [ -n "$health_port" ]; then export "QMI_${name}_HEALTH_ADDR=127.0.0.1:$health_port"; fi
   done
 }
 
@@ -113,7 +117,8 @@ EOF
 
   local c=$QMI_CERTS
   qm_spawn TLS --db= --tls_cert="$c/server.pem" --tls_key="$c/server.key"
-  qm_spawn MTLS --db= --tls_cert="$c/server.pem" --tls_key="$c/server.key" --tls_client_ca="$c/ca.pem"
+  qm_spawn MTLS --db= --tls_cert="$c/server.pem" --tls_key="$c/server.key" --tls_client_ca="$c/ca.pem" \
+    --health_listen=127.0.0.1:0
   qm_spawn AUTH --db="$QMI_TMP/auth.db" --auth_tokens="$QMI_AUTH_TOKENS"
   export QMI_LIMITS_MAX_DOCUMENT_BYTES=2048
   # (Servers before commit 4572574 refuse a metrics_listen equal to listen,
