@@ -240,6 +240,13 @@ function checkServer(docs, effective) {
   if (!metricsListen || ports.get('metrics') !== portOf(metricsListen)) {
     problem(d.where, `containerPort metrics (${ports.get('metrics')}) differs from metrics_listen (${metricsListen})`);
   }
+  // Probes go to health_listen (plaintext health alone) when it is set: the
+  // kubelet's gRPC probes cannot use TLS.
+  const healthListen = config.get('health_listen');
+  const probePort = healthListen ? portOf(healthListen) : grpcPort;
+  if (healthListen && ports.get('health') !== probePort) {
+    problem(d.where, `containerPort health (${ports.get('health')}) differs from health_listen (${healthListen})`);
+  }
   for (const c of spec.containers) {
     const where = `${d.where}:container ${c.name}`;
     for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
@@ -249,7 +256,7 @@ function checkServer(docs, effective) {
         continue;
       }
       if (!p.grpc) problem(where, `${probe} must be a native gRPC probe (grpc.health.v1)`);
-      else if (p.grpc.port !== grpcPort) problem(where, `${probe} port ${p.grpc.port} is not the gRPC port ${grpcPort}`);
+      else if (p.grpc.port !== probePort) problem(where, `${probe} port ${p.grpc.port} is not the health port ${probePort}`);
       else if (p.grpc.service !== undefined && p.grpc.service !== '' && p.grpc.service !== serviceName) {
         problem(where, `${probe} asks for service "${p.grpc.service}"; the server reports "${serviceName}" and ""`);
       }
