@@ -581,10 +581,13 @@ class PostgresStore final : public Store {
   }
 
   absl::StatusOr<PutOutcome> PutLocked(const Document& doc, const std::vector<Statement>& statements) {
-    // The document counter first: it serializes every PutDocument (so two
-    // replicas storing one id cannot both insert it) and its row lock,
-    // held to commit, makes store orders commit in order.
-    ASSIGN_OR_RETURN(const int64_t order, Advance("document", 1));
+    // The document counter's row first: locking it serializes every
+    // PutDocument (so two replicas storing one id cannot both insert it),
+    // and held to commit it makes store orders commit in order. An
+    // unchanged document takes no number.
+    RETURN_IF_ERROR(conn_.Run("locking the document counter",
+                              "SELECT value FROM counters WHERE name = 'document' FOR UPDATE")
+                        .status());
     PutOutcome out;
     {
       ASSIGN_OR_RETURN(Result r, conn_.Run("reading a document",
@@ -604,9 +607,10 @@ class PostgresStore final : public Store {
         out.version = r.Int(0, 3) + 1;
       }
     }
+    ASSIGN_OR_RETURN(out.order, Advance("document", 1));
     Params values;
     values.Add(doc.id).Add(static_cast<int64_t>(doc.language)).Add(doc.text).AddOptional(doc.published_unix_seconds);
-    values.Add(doc.source).Add(out.version).Add(order);
+    values.Add(doc.source).Add(out.version).Add(out.order);
     if (out.result == PutResult::kReplaced) {
       RETURN_IF_ERROR(conn_.Run("updating a document",
                                 "UPDATE documents SET language = $2, text = $3, published = $4, source = $5, "

@@ -402,6 +402,12 @@ class SqliteStore final : public Store {
       ins.BindOptional(4, doc.published_unix_seconds).Bind(5, doc.source);
       if (!ins.ok() || ins.Step() != SQLITE_DONE) return Error("storing a document");
     }
+    {
+      Stmt q(db_, "SELECT change_order FROM documents WHERE id = ?");
+      q.Bind(1, doc.id);
+      if (!q.ok() || q.Step() != SQLITE_ROW) return Error("reading a document's order");
+      out.order = q.Int(0);
+    }
     Stmt ins(db_,
              "INSERT INTO statements VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!ins.ok()) return Error("storing statements");

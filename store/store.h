@@ -62,6 +62,7 @@ enum class PutResult { kNew, kUnchanged, kReplaced };
 struct PutOutcome {
   PutResult result = PutResult::kNew;
   int64_t version = 1;
+  int64_t order = 0;                    // for kNew and kReplaced: the new version's store order
   // For kReplaced: the old version's live matches, now retracted (events
   // already recorded).
   std::vector<MatchEvent> retracted;
