@@ -212,10 +212,20 @@ class Connection {
     const std::vector<const char*> values = params.Pointers();
     return Check(what, Result(PQexecParams(conn_, sql, params.size(), nullptr, values.data(), nullptr, nullptr, 0)));
   }
+  // The first statement of a call: when it fails because the connection
+  // had broken (a server restart, an idle timeout), reconnects and runs it
+  // once more; nothing of the call has happened yet.
+  absl::StatusOr<Result> RunFirst(std::string_view what, const char* sql, const Params& params = {}) {
+    RETURN_IF_ERROR(Ensure());
+    absl::StatusOr<Result> r = Run(what, sql, params);
+    if (r.ok() || PQstatus(conn_) == CONNECTION_OK) return r;
+    RETURN_IF_ERROR(Ensure());
+    return Run(what, sql, params);
+  }
   // Several statements without parameters (schema migrations).
   absl::Status Script(std::string_view what, const char* sql) { return Check(what, Result(PQexec(conn_, sql))).status(); }
 
-  absl::Status Begin(const char* sql) { return Run("begin", sql).status(); }
+  absl::Status Begin(const char* sql) { return RunFirst("begin", sql).status(); }
   absl::Status Commit() { return Run("commit", "COMMIT").status(); }
   void Rollback() {
     if (PQstatus(conn_) == CONNECTION_OK) PQclear(PQexec(conn_, "ROLLBACK"));
@@ -260,7 +270,6 @@ constexpr char kSnapshot[] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 // otherwise.
 template <typename Fn>
 auto InTransaction(Connection& c, Fn fn, const char* begin = kReadWrite) -> decltype(fn()) {
-  RETURN_IF_ERROR(c.Ensure());
   RETURN_IF_ERROR(c.Begin(begin));
   auto result = fn();
   if (!result.ok()) {
@@ -345,8 +354,7 @@ class PostgresStore final : public Store {
 
   absl::StatusOr<std::vector<MatchEvent>> EventsAfter(int64_t cursor, size_t limit) override {
     std::lock_guard<std::mutex> lock(mu_);
-    RETURN_IF_ERROR(conn_.Ensure());
-    ASSIGN_OR_RETURN(Result r, conn_.Run("reading events",
+    ASSIGN_OR_RETURN(Result r, conn_.RunFirst("reading events",
                                          "SELECT e.sequence, e.type, e.recorded, m.id, m.english_statement, "
                                          "m.persian_statement, m.english_document, m.persian_document, m.score, "
                                          "m.speaker, m.source, m.new_side FROM events e JOIN matches m ON "
@@ -370,8 +378,7 @@ class PostgresStore final : public Store {
 
   absl::StatusOr<std::vector<Match>> LiveMatches() override {
     std::lock_guard<std::mutex> lock(mu_);
-    RETURN_IF_ERROR(conn_.Ensure());
-    return LiveOf(std::nullopt);
+    return InTransaction(conn_, [&] { return LiveOf(std::nullopt); }, kSnapshot);
   }
 
   absl::StatusOr<std::optional<StoredDocument>> GetDocument(const std::string& id) override {
@@ -427,9 +434,8 @@ class PostgresStore final : public Store {
     // Threads of this process queue on the mutex; processes on the
     // advisory lock, which the server releases if this connection dies.
     std::unique_lock<std::mutex> held(lock_mu_);
-    RETURN_IF_ERROR(lock_conn_.Ensure());
     RETURN_IF_ERROR(
-        lock_conn_.Run("taking the matching lock", "SELECT pg_advisory_lock($1)", Params().Add(kMatchingLockKey))
+        lock_conn_.RunFirst("taking the matching lock", "SELECT pg_advisory_lock($1)", Params().Add(kMatchingLockKey))
             .status());
     return std::unique_ptr<MatchingLock>(new PostgresMatchingLock(std::move(held), lock_conn_));
   }
@@ -492,8 +498,7 @@ class PostgresStore final : public Store {
 
   absl::StatusOr<int64_t> Scalar(std::string_view what, const char* sql) {
     std::lock_guard<std::mutex> lock(mu_);
-    RETURN_IF_ERROR(conn_.Ensure());
-    ASSIGN_OR_RETURN(Result r, conn_.Run(what, sql));
+    ASSIGN_OR_RETURN(Result r, conn_.RunFirst(what, sql));
     if (r.rows() != 1) return absl::InternalError(StrCat("store: ", what, ": no row"));
     return r.Int(0, 0);
   }

@@ -264,9 +264,23 @@ TEST_P(StoreTest, ListenersHearOfOtherWritersCommits) {
   auto [en, en_st] = Doc("en1", Language::kEnglish, "Ali Khan said: “The border crossing will reopen on Friday.”");
   ASSERT_TRUE((*other)->PutDocument(en, en_st).ok());
   ASSERT_TRUE((*other)->Record("en1", {}).ok());
-  std::unique_lock<std::mutex> lock(mu);
-  EXPECT_TRUE(cv.wait_for(lock, std::chrono::seconds(10), [&] { return heard > 0; }));
-  lock.unlock();
+  auto heard_more_than = [&](int n) {
+    std::unique_lock<std::mutex> lock(mu);
+    return cv.wait_for(lock, std::chrono::seconds(10), [&] { return heard > n; });
+  };
+  EXPECT_TRUE(heard_more_than(0));
+  // The server drops every connection (a restart, a failover): the next
+  // calls reconnect, and so does the listener.
+  Exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND "
+       "pid <> pg_backend_pid()");
+  const int before = [&] {
+    std::lock_guard<std::mutex> lock(mu);
+    return heard;
+  }();
+  auto again = (*other)->Record("en1", {});
+  EXPECT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(heard_more_than(before));
+  EXPECT_TRUE(store_->DocumentCount().ok());
   EXPECT_TRUE(store_->Listen({}).ok());   // stops; the destructor would too
 }
 
