@@ -213,9 +213,14 @@ absl::StatusOr<IngestResult> LiveFeed::Ingest(Document doc) {
       const AnalyzedDocument* stored = analyzed.get();
       versions_[out.document_id] = put.version;
       IndexLocked(std::move(analyzed));
-      ASSIGN_OR_RETURN(std::vector<MatchEvent> events, MatchLocked(*stored));
-      RETURN_IF_ERROR(ApplyOwnLocked(events));
-      out.events.insert(out.events.end(), events.begin(), events.end());
+      absl::StatusOr<std::vector<MatchEvent>> events = MatchLocked(*stored);
+      if (!events.ok()) {
+        // Stored but not matched: the next ingest (under the lock) retries.
+        unmatched_.push_back(out.document_id);
+        return events.status();
+      }
+      RETURN_IF_ERROR(ApplyOwnLocked(*events));
+      out.events.insert(out.events.end(), events->begin(), events->end());
     }
   }
   if (others || !out.events.empty()) Notify();
