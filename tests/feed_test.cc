@@ -211,8 +211,13 @@ TEST_P(FeedTest, TwoReplicasOnOneStoreMatchAsOne) {
     std::lock_guard<std::mutex> lock(mu);
     cv.notify_all();
   };
-  const int64_t a_sub = a.Subscribe(heard);
-  const int64_t b_sub = b.Subscribe(heard);
+  // Unsubscribed before mu and cv go, however the test ends.
+  struct Subscription {
+    LiveFeed& feed;
+    int64_t id;
+    ~Subscription() { feed.Unsubscribe(id); }
+  };
+  const Subscription a_sub{a, a.Subscribe(heard)}, b_sub{b, b.Subscribe(heard)};
   // Until `feed` has applied event `sequence`, woken by its subscribers.
   auto caught_up = [&](LiveFeed& feed, int64_t sequence) {
     std::unique_lock<std::mutex> lock(mu);
@@ -243,8 +248,6 @@ TEST_P(FeedTest, TwoReplicasOnOneStoreMatchAsOne) {
   EXPECT_TRUE(caught_up(a, 4));
   EXPECT_EQ(a.statement_count(), b.statement_count());
   EXPECT_EQ(a.EventsAfter(0, 100)->size(), 4u);
-  a.Unsubscribe(a_sub);
-  b.Unsubscribe(b_sub);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, FeedTest, ::testing::Values(false, true),
