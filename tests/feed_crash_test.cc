@@ -82,14 +82,9 @@ class FeedCrashTest : public ::testing::TestWithParam<bool> {};
 TEST_P(FeedCrashTest, AcknowledgedDocumentsAndAConsistentHistorySurviveSigkill) {
   const testing_feed::TempDir temp;
   const std::filesystem::path& dir = temp.path();
-  std::string db = (dir / "feed.db").string();
+  std::string db;   // a SQLite file or a PostgreSQL URL
   std::unique_ptr<testing_feed::TestDatabase> database;
-  if (GetParam()) {
-    QM_POSTGRES_OR_SKIP(server);
-    database = std::make_unique<testing_feed::TestDatabase>(server);
-    ASSERT_TRUE(database->ok());
-    db = database->url();
-  }
+  QM_TEST_STORE(GetParam(), dir / "feed.db", database, db);
   std::mt19937 rng(std::random_device{}());
 
   // 1. Ingest until killed.

@@ -117,6 +117,20 @@ class TestDatabase {
   bool created_ = false;
 };
 
+// In a test body or SetUp: sets `location` (a std::string) to the SQLite
+// file `file`, or, when `postgres`, to a fresh database on QM_TEST_POSTGRES
+// that `database` (a std::unique_ptr<TestDatabase>) keeps until it is
+// reset; skips or fails as QM_POSTGRES_OR_SKIP does.
+#define QM_TEST_STORE(postgres, file, database, location)                        \
+  if (postgres) {                                                                \
+    QM_POSTGRES_OR_SKIP(qm_server_);                                             \
+    database = std::make_unique<::quotematch::testing_feed::TestDatabase>(qm_server_); \
+    ASSERT_TRUE(database->ok());                                                 \
+    location = database->url();                                                  \
+  } else {                                                                       \
+    location = std::filesystem::path(file).string();                             \
+  }
+
 // Where a test's store lives: a SQLite file path or a PostgreSQL URL.
 inline absl::StatusOr<std::unique_ptr<Store>> OpenStoreAt(const std::string& location) {
   return IsPostgresUrl(location) ? OpenPostgresStore(location) : OpenSqliteStore(location);

@@ -37,14 +37,7 @@ class FeedTest : public ::testing::TestWithParam<bool> {
  protected:
   bool postgres() const { return GetParam(); }
   void SetUp() override {
-    if (postgres()) {
-      QM_POSTGRES_OR_SKIP(server);
-      database_ = std::make_unique<testing_feed::TestDatabase>(server);
-      ASSERT_TRUE(database_->ok());
-      location_ = database_->url();
-    } else {
-      location_ = (dir_ / "q.db").string();
-    }
+    QM_TEST_STORE(postgres(), dir_ / "q.db", database_, location_);
     Reopen();
   }
   void TearDown() override {

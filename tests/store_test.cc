@@ -33,14 +33,7 @@ std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
 class StoreTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    if (GetParam() == Backend::kPostgres) {
-      QM_POSTGRES_OR_SKIP(server);
-      database_ = std::make_unique<testing_feed::TestDatabase>(server);
-      ASSERT_TRUE(database_->ok());
-      path_ = database_->url();
-    } else {
-      path_ = (dir_ / "q.db").string();
-    }
+    QM_TEST_STORE(GetParam() == Backend::kPostgres, dir_ / "q.db", database_, path_);
     Reopen();
   }
   void TearDown() override {
