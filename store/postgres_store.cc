@@ -283,10 +283,14 @@ auto InTransaction(Connection& c, Fn fn, const char* begin = kReadWrite) -> decl
   return result;
 }
 
+constexpr int64_t kNoFence = -1;
+
 class PostgresMatchingLock final : public MatchingLock {
  public:
-  PostgresMatchingLock(std::unique_lock<std::mutex> held, Connection& conn) : held_(std::move(held)), conn_(conn) {}
+  PostgresMatchingLock(std::unique_lock<std::mutex> held, Connection& conn, std::atomic<int64_t>& fence)
+      : held_(std::move(held)), conn_(conn), fence_(fence) {}
   ~PostgresMatchingLock() override {
+    fence_ = kNoFence;
     // If this fails the connection broke, and the server has released the
     // lock with it; LockMatching reconnects.
     conn_.Run("releasing the matching lock", "SELECT pg_advisory_unlock($1)", Params().Add(kMatchingLockKey))
@@ -297,6 +301,7 @@ class PostgresMatchingLock final : public MatchingLock {
  private:
   std::unique_lock<std::mutex> held_;
   Connection& conn_;
+  std::atomic<int64_t>& fence_;
 };
 
 class PostgresStore final : public Store {
@@ -334,13 +339,15 @@ class PostgresStore final : public Store {
 
   absl::StatusOr<PutOutcome> PutDocument(const Document& doc, const std::vector<Statement>& statements) override {
     std::lock_guard<std::mutex> lock(mu_);
-    return InTransaction(conn_, [&] { return PutLocked(doc, statements); });
+    auto out = InTransaction(conn_, [&] { return PutLocked(doc, statements); });
+    if (out.ok()) Fenced(out->retracted);
+    return out;
   }
 
   absl::StatusOr<std::vector<MatchEvent>> Record(const std::string& document_id,
                                                  const std::vector<MatchChange>& changes) override {
     std::lock_guard<std::mutex> lock(mu_);
-    return InTransaction(conn_, [&]() -> absl::StatusOr<std::vector<MatchEvent>> {
+    auto out = InTransaction(conn_, [&]() -> absl::StatusOr<std::vector<MatchEvent>> {
       // The document's row before the event counter, as PutDocument does:
       // one lock order, no deadlock between them.
       RETURN_IF_ERROR(conn_.Run("marking a document matched", "UPDATE documents SET matched = TRUE WHERE id = $1",
@@ -350,6 +357,8 @@ class PostgresStore final : public Store {
       RETURN_IF_ERROR(NotifyLocked());
       return events;
     });
+    if (out.ok()) Fenced(*out);
+    return out;
   }
 
   absl::StatusOr<std::vector<MatchEvent>> EventsAfter(int64_t cursor, size_t limit) override {
@@ -437,7 +446,17 @@ class PostgresStore final : public Store {
     RETURN_IF_ERROR(
         lock_conn_.RunFirst("taking the matching lock", "SELECT pg_advisory_lock($1)", Params().Add(kMatchingLockKey))
             .status());
-    return std::unique_ptr<MatchingLock>(new PostgresMatchingLock(std::move(held), lock_conn_));
+    // Released (with the mutex) by its destructor, also if the rest fails.
+    auto guard = std::make_unique<PostgresMatchingLock>(std::move(held), lock_conn_, fence_);
+    // The fence: the event counter as the lock found it. Should the lock be
+    // lost while held (its connection dropped, another replica took it),
+    // the other's events move the counter and this store's next Record
+    // fails (ABORTED) instead of publishing pairs decided on a stale view.
+    ASSIGN_OR_RETURN(Result counter, lock_conn_.Run("reading the event counter",
+                                                    "SELECT value FROM counters WHERE name = 'event'"));
+    if (counter.rows() != 1) return absl::InternalError("store: the event counter is missing");
+    fence_ = counter.Int(0, 0);
+    return std::unique_ptr<MatchingLock>(std::move(guard));
   }
 
   absl::Status Listen(std::function<void()> on_change) override {
@@ -511,6 +530,26 @@ class PostgresStore final : public Store {
                                          Params().Add(std::string_view(name)).Add(n)));
     if (r.rows() != 1) return absl::InternalError(StrCat("store: counter ", name, " is missing"));
     return r.Int(0, 0);
+  }
+
+  // Advance("event", n), but while the matching lock is held only from the
+  // fence: ABORTED if anyone else recorded events meanwhile.
+  absl::StatusOr<int64_t> AdvanceEvents(int64_t n) {
+    const int64_t fence = fence_;
+    if (fence == kNoFence) return Advance("event", n);
+    ASSIGN_OR_RETURN(Result r, conn_.Run("advancing the event counter",
+                                         "UPDATE counters SET value = value + $1 WHERE name = 'event' AND value = $2 "
+                                         "RETURNING value",
+                                         Params().Add(n).Add(fence)));
+    if (r.rows() != 1) {
+      return absl::AbortedError("store: the matching lock was lost: another writer recorded events meanwhile");
+    }
+    return r.Int(0, 0);
+  }
+
+  // After a commit: the fence moves past this store's own events.
+  void Fenced(const std::vector<MatchEvent>& events) {
+    if (!events.empty() && fence_ != kNoFence) fence_ = events.back().sequence;
   }
 
   static Match MatchFromRow(const Result& r, int row, int c) {
@@ -674,7 +713,7 @@ class PostgresStore final : public Store {
   absl::StatusOr<std::vector<MatchEvent>> RecordChanges(const std::vector<MatchChange>& changes) {
     std::vector<MatchEvent> out;
     if (changes.empty()) return out;
-    ASSIGN_OR_RETURN(const int64_t last, Advance("event", static_cast<int64_t>(changes.size())));
+    ASSIGN_OR_RETURN(const int64_t last, AdvanceEvents(static_cast<int64_t>(changes.size())));
     int64_t sequence = last - static_cast<int64_t>(changes.size());
     const int64_t now = NowMicros();
     for (const MatchChange& c : changes) {
@@ -715,6 +754,7 @@ class PostgresStore final : public Store {
   Connection conn_;
   std::mutex lock_mu_;     // held with the matching lock; guards lock_conn_
   Connection lock_conn_;
+  std::atomic<int64_t> fence_{kNoFence};   // while the matching lock is held: see LockMatching
   std::atomic<bool> stop_listening_{false};
   std::thread listener_;   // started by Listen
 };

@@ -13,7 +13,10 @@
 //
 // Across replicas:
 //   - LockMatching takes a session advisory lock (pg_advisory_lock) on a
-//     connection of its own, so one matcher at a time decides pairs.
+//     connection of its own, so one matcher at a time decides pairs. While
+//     it is held, the store's Record and PutDocument are fenced: they fail
+//     with ABORTED if anyone else recorded events since the lock was taken
+//     (the lock was lost with its connection and another replica took it).
 //   - Record, and PutDocument when it retracts, send NOTIFY on the channel
 //     kPostgresFeedChannel in their transaction (delivered at commit);
 //     Listen runs a thread with its own connection that LISTENs, polls its
@@ -30,8 +33,8 @@
 // together do it once); a newer one is refused.
 //
 // Errors: UNAVAILABLE when the server cannot be reached (or the connection
-// breaks), FAILED_PRECONDITION for a schema newer than this build, INTERNAL
-// otherwise; messages carry libpq's text, never the URL's password.
+// breaks), FAILED_PRECONDITION for a schema newer than this build, ABORTED
+// for a fenced write (above), INTERNAL otherwise; messages carry libpq's text, never the URL's password.
 #pragma once
 
 #include <memory>

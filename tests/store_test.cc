@@ -239,6 +239,37 @@ TEST_P(StoreTest, TheMatchingLockIsHeldByOneHolderAtATime) {
   }
 }
 
+// Should the lock be lost while held (its connection dropped and another
+// replica took it), the holder's next Record is refused, not published.
+TEST_P(StoreTest, RecordsUnderALostMatchingLockAreRefused) {
+  if (GetParam() == Backend::kSqlite) GTEST_SKIP() << "one process: the lock is the feed's own mutex";
+  auto [en, en_st] = Doc("en1", Language::kEnglish, "Ali Khan said: “The border crossing will reopen on Friday.”");
+  auto [fa, fa_st] = Doc("fa1", Language::kPersian, "علی خان گفت: «گذرگاه مرزی جمعه بازگشایی می‌شود.»");
+  ASSERT_TRUE(store_->PutDocument(en, en_st).ok());
+  ASSERT_TRUE(store_->PutDocument(fa, fa_st).ok());
+  auto lock = store_->LockMatching();
+  ASSERT_TRUE(lock.ok()) << lock.status();
+  // Under the lock, one's own events move the fence along.
+  auto first = store_->Record("fa1", {{MatchEventType::kAdded, MatchOf(en_st[0], fa_st[0], 0.7)}});
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto second = store_->Record("fa1", {{MatchEventType::kSuperseded, (*first)[0].match},
+                                       {MatchEventType::kAdded, MatchOf(en_st[0], fa_st[0], 0.8)}});
+  ASSERT_TRUE(second.ok()) << second.status();
+  // Another writer records (as a replica would that took the lost lock).
+  auto other = testing_feed::OpenStoreAt(path_);
+  ASSERT_TRUE(other.ok()) << other.status();
+  ASSERT_TRUE((*other)->Record("fa1", {{MatchEventType::kSuperseded, (*second)[1].match}}).ok());
+  auto stale = store_->Record("fa1", {{MatchEventType::kAdded, MatchOf(en_st[0], fa_st[0], 0.9)}});
+  EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted) << stale.status();
+  EXPECT_EQ(*store_->LastSequence(), 4);
+  EXPECT_TRUE(store_->LiveMatches()->empty());
+  // A new lock starts from the current counter.
+  lock->reset();
+  auto again = store_->LockMatching();
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(store_->Record("fa1", {{MatchEventType::kAdded, MatchOf(en_st[0], fa_st[0], 0.9)}}).ok());
+}
+
 TEST_P(StoreTest, ListenersHearOfOtherWritersCommits) {
   if (GetParam() == Backend::kSqlite) {
     EXPECT_TRUE(store_->Listen([] {}).ok());   // one process: nothing to hear
