@@ -235,7 +235,11 @@ class Connection {
   // `message` without the URL's password.
   std::string Clean(std::string message) const {
     for (const std::string& s : secrets_) {
-      for (size_t at; !s.empty() && (at = message.find(s)) != std::string::npos;) message.replace(at, s.size(), "***");
+      if (s.empty()) continue;
+      // Past each replacement: a password may occur in "***" itself.
+      for (size_t at = message.find(s); at != std::string::npos; at = message.find(s, at + 3)) {
+        message.replace(at, s.size(), "***");
+      }
     }
     while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
     return message;

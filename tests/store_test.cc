@@ -317,6 +317,11 @@ TEST_P(StoreTest, ANewerSchemaIsRefused) {
   EXPECT_NE(std::string(st.message()).find("99"), std::string::npos);
 }
 
+TEST(PostgresStoreTest, APasswordInsideTheMaskIsMaskedOnce) {
+  auto s = OpenPostgresStore("postgresql://qm:*@127.0.0.1:1/nowhere");   // returns: the mask's '*' is not rescanned
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kUnavailable);
+}
+
 TEST_P(StoreTest, AnUnreachableStoreIsUnavailableAndItsPasswordIsNotShown) {
   const std::string where = GetParam() == Backend::kSqlite ? (dir_ / "no" / "such" / "dir" / "q.db").string()
                                                            : "postgresql://qm:s3cr%65t@127.0.0.1:1/nowhere";
