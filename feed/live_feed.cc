@@ -2,8 +2,9 @@
 
 #include <algorithm>
 #include <atomic>
-#include <thread>
 #include <cmath>
+#include <limits>
+#include <thread>
 #include <utility>
 
 #include "base/status_macros.h"
@@ -56,56 +57,129 @@ absl::StatusOr<std::unique_ptr<LiveFeed>> LiveFeed::Open(const Engine& engine, s
   if (options.window_seconds < 0) return absl::InvalidArgumentError("window_seconds: must not be negative");
   std::unique_ptr<LiveFeed> feed(new LiveFeed(engine, std::move(store), options));
   const Clock::time_point start = Clock::now();
-  std::lock_guard<std::mutex> lock(feed->mu_);
-  ASSIGN_OR_RETURN(feed->last_sequence_, feed->store_->LastSequence());
-  std::vector<std::string> unmatched;
-  // Documents are read in batches and analyzed on every core (normalizing
-  // and featurizing is the cost), then indexed in store order.
-  const size_t threads = std::max<size_t>(1, std::min<size_t>(options.rebuild_threads == 0
-                                                                   ? std::thread::hardware_concurrency()
-                                                                   : options.rebuild_threads,
-                                                               16));
-  std::vector<StoredDocument> batch;
-  auto flush = [&]() -> absl::Status {
-    std::vector<absl::StatusOr<std::unique_ptr<AnalyzedDocument>>> analyzed(batch.size());
-    std::atomic<size_t> next{0};
-    auto work = [&] {
-      for (size_t i; (i = next.fetch_add(1)) < batch.size();) {
-        analyzed[i] = engine.Reanalyze(std::move(batch[i].document), std::move(batch[i].statements));
-      }
-    };
-    std::vector<std::thread> pool;
-    for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
-    work();
-    for (std::thread& t : pool) t.join();
-    for (size_t i = 0; i < batch.size(); ++i) {
-      if (!analyzed[i].ok()) return analyzed[i].status();
-      if (!batch[i].matched) unmatched.push_back((*analyzed[i])->document.id);
-      ++feed->rebuild_.documents;
-      feed->rebuild_.statements += (*analyzed[i])->statements.size();
-      feed->IndexLocked(*std::move(analyzed[i]));
+  {
+    std::lock_guard<std::mutex> lock(feed->mu_);
+    // The cursor before the live pairs: events recorded meanwhile are
+    // applied again by the catch-up, which converges on the same pairs.
+    ASSIGN_OR_RETURN(feed->last_sequence_, feed->store_->LastSequence());
+    ASSIGN_OR_RETURN(std::vector<Match> live, feed->store_->LiveMatches());
+    for (const Match& m : live) {
+      const Best b{m.id, m.score, m};
+      feed->best_[m.english_statement] = b;
+      feed->best_[m.persian_statement] = b;
     }
-    batch.clear();
-    return absl::OkStatus();
-  };
-  RETURN_IF_ERROR(feed->store_->ForEachDocument([&](StoredDocument d) -> absl::Status {
-    batch.push_back(std::move(d));
-    return batch.size() >= 512 ? flush() : absl::OkStatus();
-  }));
-  RETURN_IF_ERROR(flush());
-  ASSIGN_OR_RETURN(std::vector<Match> live, feed->store_->LiveMatches());
-  for (const Match& m : live) {
-    const Best b{m.id, m.score, m};
-    feed->best_[m.english_statement] = b;
-    feed->best_[m.persian_statement] = b;
+    // From store order 0, the catch-up is the rebuild.
+    RETURN_IF_ERROR(feed->CatchUpLocked().status());
+    feed->rebuild_.documents = feed->documents_.size();
+    feed->rebuild_.statements = feed->statements_;
   }
-  for (const std::string& id : unmatched) {
-    ASSIGN_OR_RETURN(std::vector<MatchEvent> events, feed->MatchLocked(*feed->documents_.at(id)));
-    feed->ApplyLocked(events);
-    ++feed->rebuild_.rematched;
+  if (!feed->unmatched_.empty()) {
+    ASSIGN_OR_RETURN(std::unique_ptr<MatchingLock> matching, feed->store_->LockMatching());
+    std::lock_guard<std::mutex> lock(feed->mu_);
+    RETURN_IF_ERROR(feed->CatchUpLocked().status());
+    std::vector<MatchEvent> events;
+    RETURN_IF_ERROR(feed->FinishUnmatchedLocked(&events));
   }
+  RETURN_IF_ERROR(feed->store_->Listen([f = feed.get()] { f->OnStoreChange(); }));
   feed->rebuild_.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return feed;
+}
+
+LiveFeed::~LiveFeed() {
+  // Before any member goes: the listener thread calls into this feed.
+  store_->Listen({}).IgnoreError();
+}
+
+void LiveFeed::OnStoreChange() {
+  bool changed = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto caught_up = CatchUpLocked();
+    // On failure the next ingest catches up (and reports the error).
+    changed = caught_up.ok() && *caught_up;
+  }
+  if (changed) Notify();
+}
+
+absl::StatusOr<bool> LiveFeed::CatchUpLocked() {
+  while (true) {
+    ASSIGN_OR_RETURN(std::vector<StoredDocument> page, store_->DocumentsChangedAfter(document_cursor_, 512));
+    if (page.empty()) break;
+    document_cursor_ = page.back().order;
+    RETURN_IF_ERROR(IndexStoredLocked(std::move(page)));
+  }
+  return ApplyStoredEventsLocked(std::numeric_limits<int64_t>::max());
+}
+
+absl::Status LiveFeed::IndexStoredLocked(std::vector<StoredDocument> batch) {
+  // Versions already indexed (this feed's own) are skipped.
+  batch.erase(std::remove_if(batch.begin(), batch.end(),
+                             [&](const StoredDocument& d) {
+                               auto v = versions_.find(d.document.id);
+                               return v != versions_.end() && v->second == d.version;
+                             }),
+              batch.end());
+  // Analyzed on every core (normalizing and featurizing is the cost), then
+  // indexed in store order.
+  std::vector<absl::StatusOr<std::unique_ptr<AnalyzedDocument>>> analyzed(batch.size());
+  const size_t threads = std::min<size_t>(
+      {batch.size(), 16,
+       options_.rebuild_threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : options_.rebuild_threads});
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < batch.size();) {
+      analyzed[i] = engine_.Reanalyze(std::move(batch[i].document), std::move(batch[i].statements));
+    }
+  };
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (std::thread& t : pool) t.join();
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (!analyzed[i].ok()) return analyzed[i].status();
+    const std::string id = (*analyzed[i])->document.id;
+    UnindexLocked(id);
+    versions_[id] = batch[i].version;
+    if (!batch[i].matched) unmatched_.push_back(id);
+    IndexLocked(*std::move(analyzed[i]));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> LiveFeed::ApplyStoredEventsLocked(int64_t until) {
+  bool applied = false;
+  while (last_sequence_ < until) {
+    const int64_t want = std::min<int64_t>(512, until - last_sequence_);
+    ASSIGN_OR_RETURN(std::vector<MatchEvent> page, store_->EventsAfter(last_sequence_, static_cast<size_t>(want)));
+    if (page.empty()) break;
+    ApplyLocked(page);
+    applied = true;
+  }
+  return applied;
+}
+
+absl::Status LiveFeed::ApplyOwnLocked(const std::vector<MatchEvent>& events) {
+  // Under the matching lock nobody records between the catch-up and this
+  // feed's Record; should a writer that does not take it have, its events
+  // go first, in log order.
+  if (!events.empty()) RETURN_IF_ERROR(ApplyStoredEventsLocked(events.front().sequence - 1).status());
+  ApplyLocked(events);
+  return absl::OkStatus();
+}
+
+absl::Status LiveFeed::FinishUnmatchedLocked(std::vector<MatchEvent>* events) {
+  std::vector<std::string> ids = std::exchange(unmatched_, {});
+  for (const std::string& id : ids) {
+    // Matched meanwhile (by the replica that stored it), or replaced?
+    ASSIGN_OR_RETURN(std::optional<StoredDocument> stored, store_->GetDocument(id));
+    auto v = versions_.find(id);
+    if (!stored || stored->matched || v == versions_.end() || v->second != stored->version) continue;
+    ASSIGN_OR_RETURN(std::vector<MatchEvent> added, MatchLocked(*documents_.at(id)));
+    RETURN_IF_ERROR(ApplyOwnLocked(added));
+    events->insert(events->end(), added.begin(), added.end());
+    ++rebuild_.rematched;
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<IngestResult> LiveFeed::Ingest(Document doc) {
@@ -113,28 +187,43 @@ absl::StatusOr<IngestResult> LiveFeed::Ingest(Document doc) {
   IngestResult out;
   out.document_id = analyzed->document.id;
   out.statement_count = analyzed->statements.size();
+  bool others = false;   // events other replicas recorded, applied now
   {
+    ASSIGN_OR_RETURN(std::unique_ptr<MatchingLock> matching, store_->LockMatching());
     std::lock_guard<std::mutex> lock(mu_);
+    ASSIGN_OR_RETURN(others, CatchUpLocked());
+    std::vector<MatchEvent> finished;
+    RETURN_IF_ERROR(FinishUnmatchedLocked(&finished));
+    others |= !finished.empty();
     ASSIGN_OR_RETURN(PutOutcome put, store_->PutDocument(analyzed->document, analyzed->statements));
     out.result = put.result;
     out.version = put.version;
     if (put.result == PutResult::kUnchanged) {
       auto it = documents_.find(out.document_id);
       if (it != documents_.end()) out.statement_count = it->second->statements.size();
-      return out;
+    } else {
+      // Nothing else was stored since the catch-up: the cursor moves past
+      // this version (otherwise the next catch-up reads it and skips it).
+      if (put.order == document_cursor_ + 1) document_cursor_ = put.order;
+      if (put.result == PutResult::kReplaced) {
+        RETURN_IF_ERROR(ApplyOwnLocked(put.retracted));
+        UnindexLocked(out.document_id);
+        out.events = std::move(put.retracted);
+      }
+      const AnalyzedDocument* stored = analyzed.get();
+      versions_[out.document_id] = put.version;
+      IndexLocked(std::move(analyzed));
+      absl::StatusOr<std::vector<MatchEvent>> events = MatchLocked(*stored);
+      if (!events.ok()) {
+        // Stored but not matched: the next ingest (under the lock) retries.
+        unmatched_.push_back(out.document_id);
+        return events.status();
+      }
+      RETURN_IF_ERROR(ApplyOwnLocked(*events));
+      out.events.insert(out.events.end(), events->begin(), events->end());
     }
-    if (put.result == PutResult::kReplaced) {
-      ApplyLocked(put.retracted);
-      UnindexLocked(out.document_id);
-      out.events = std::move(put.retracted);
-    }
-    const AnalyzedDocument* stored = analyzed.get();
-    IndexLocked(std::move(analyzed));
-    ASSIGN_OR_RETURN(std::vector<MatchEvent> events, MatchLocked(*stored));
-    ApplyLocked(events);
-    out.events.insert(out.events.end(), events.begin(), events.end());
   }
-  if (!out.events.empty()) Notify();
+  if (others || !out.events.empty()) Notify();
   return out;
 }
 

@@ -19,6 +19,17 @@
 // which is then superseded. A new version of a document retracts its old
 // pairs (the store does it in the same transaction).
 //
+// Replicas: several LiveFeeds (one per server process) may share one store
+// (PostgreSQL). Each keeps the index and the live pairs in memory, so each
+// catches up with the store before it matches: it indexes documents other
+// replicas stored since it last looked (DocumentsChangedAfter) and applies
+// their events to its live pairs (EventsAfter). Catch-up, storing, matching
+// and recording run under the store's matching lock, so one replica at a
+// time decides pairs and no two publish conflicting ones; analysis of the
+// new document runs before, outside the lock. A replica also catches up
+// when the store reports another's commit (Store::Listen), and then tells
+// its subscribers, so watchers on every replica see every event.
+//
 // Thread-safe: analysis runs in the caller's thread; storing and matching
 // are serialized.
 #pragma once
@@ -64,6 +75,7 @@ class LiveFeed {
   // matching did not complete (a crash between storing and matching).
   static absl::StatusOr<std::unique_ptr<LiveFeed>> Open(const Engine& engine, std::unique_ptr<Store> store,
                                                         LiveFeedOptions options);
+  ~LiveFeed();
 
   // Validates and stores `doc` (INVALID_ARGUMENT / RESOURCE_EXHAUSTED as the
   // engine reports them), then matches it. Durable when it returns OK.
@@ -73,7 +85,8 @@ class LiveFeed {
   int64_t last_sequence() const;
 
   // `fn` runs on the ingesting thread after each ingest that recorded
-  // events; it must be quick and must not call Subscribe or Unsubscribe.
+  // events, and on the store's listener thread after catching up with
+  // another replica's events; it must be quick and must not call Subscribe or Unsubscribe.
   // Once Unsubscribe returns, `fn` never runs again. Returns an id for
   // Unsubscribe.
   int64_t Subscribe(std::function<void()> fn);
@@ -98,6 +111,18 @@ class LiveFeed {
       : engine_(engine), store_(std::move(store)), options_(options) {}
 
   absl::StatusOr<std::vector<MatchEvent>> MatchLocked(const AnalyzedDocument& doc);
+  // Indexes documents stored since document_cursor_ and applies events
+  // after last_sequence_. Returns whether it applied any event.
+  absl::StatusOr<bool> CatchUpLocked();
+  absl::Status IndexStoredLocked(std::vector<StoredDocument> batch);
+  // Applies the store's events after last_sequence_, up to `until`.
+  absl::StatusOr<bool> ApplyStoredEventsLocked(int64_t until);
+  // Applies events this feed recorded, after any others recorded before them.
+  absl::Status ApplyOwnLocked(const std::vector<MatchEvent>& events);
+  // Under the matching lock: matches documents whose ingest did not finish
+  // (a crash between storing and recording), appending the events.
+  absl::Status FinishUnmatchedLocked(std::vector<MatchEvent>* events);
+  void OnStoreChange();
   void IndexLocked(std::unique_ptr<AnalyzedDocument> doc);
   void UnindexLocked(const std::string& document_id);
   void ApplyLocked(const std::vector<MatchEvent>& events);
@@ -116,7 +141,10 @@ class LiveFeed {
   // Name skeleton and number keys → statements, likewise.
   absl::flat_hash_map<uint64_t, std::vector<Entry>> persian_by_key_, english_by_key_;
   absl::flat_hash_map<std::string, Best> best_;   // statement id → its live pair
-  int64_t last_sequence_ = 0;
+  absl::flat_hash_map<std::string, int64_t> versions_;   // document id → indexed version
+  std::vector<std::string> unmatched_;   // documents seen stored but not matched
+  int64_t document_cursor_ = 0;          // store order of the last document looked at
+  int64_t last_sequence_ = 0;            // last event applied to best_
   size_t statements_ = 0;
 
   std::mutex subscribers_mu_;

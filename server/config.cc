@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "base/strings.h"
+#include "store/postgres_store.h"
 
 namespace quotematch {
 namespace {
@@ -89,6 +90,13 @@ Key Bool(const char* name, bool ServerConfig::*field, const char* help) {
   return k;
 }
 
+// `key` shown through `redact` (--print-config, --help): for values that
+// may carry a password.
+Key Secret(Key key, std::string (*redact)(std::string_view)) {
+  key.get = [get = key.get, redact](const ServerConfig& c) { return redact(get(c)); };
+  return key;
+}
+
 constexpr int kMaxInt = 1 << 30;
 
 const std::vector<Key>& Keys() {
@@ -103,6 +111,11 @@ const std::vector<Key>& Keys() {
       Double("min_score", &ServerConfig::min_score, 0, 1, true, "default pair threshold when a request asks for 0"),
       String("db", &ServerConfig::db,
              "the live feed's SQLite database (created if missing); empty disables IngestDocuments and WatchMatches"),
+      Secret(String("store", &ServerConfig::store,
+                    "the live feed's PostgreSQL store, a libpq URL postgres://USER[:PASSWORD]@HOST[:PORT]/DB "
+                    "(or postgresql://), shared by every replica; instead of db (giving both is an error); "
+                    "shown with the password masked"),
+             RedactPostgresUrl),
       Int("feed_window_days", &ServerConfig::feed_window_days, 0, 36500,
           "live matching pairs documents published at most this many days apart"),
       Double("feed_min_score", &ServerConfig::feed_min_score, 0, 1, true,
@@ -228,6 +241,13 @@ absl::Status Validate(const ServerConfig& c) {
   for (const char* key : {"tls_cert", "tls_key", "tls_client_ca", "auth_tokens"}) {
     const std::string path = FindKey(key)->get(c);
     if (!path.empty() && !std::ifstream(path)) return err(key, StrCat("cannot read ", path));
+  }
+  if (!c.store.empty()) {
+    if (!IsPostgresUrl(c.store)) return err("store", "must be a postgres:// or postgresql:// URL");
+    // db = "" next to store is fine: it says "no SQLite".
+    if (c.sources.count("db") && !c.db.empty()) {
+      return err("store", "give either db (SQLite) or store (PostgreSQL), not both");
+    }
   }
   // Separate endpoints: HOST:PORT each, and no two on one fixed port.
   auto fixed_port = [](const std::string& a) { return a.substr(a.rfind(':')) != ":0"; };

@@ -39,6 +39,7 @@ struct ServerConfig {
   double min_score = 0.5;                    // pair threshold when a request asks for 0
   // --- live feed ---
   std::string db = "quotematch.db";          // SQLite file; empty disables the feed RPCs
+  std::string store;                         // postgres://… URL shared by replicas; replaces db
   int feed_window_days = 7;
   double feed_min_score = 0.5;
   // --- limits ---

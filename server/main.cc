@@ -37,6 +37,7 @@
 #include "server/service.h"
 #include "server/transport.h"
 #include "server/work_queue.h"
+#include "store/postgres_store.h"
 #include "store/sqlite_store.h"
 
 namespace {
@@ -121,8 +122,11 @@ int main(int argc, char** argv) {
   if (workers == 0) workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   quotematch::WorkQueue pool(static_cast<size_t>(workers));
   std::unique_ptr<quotematch::LiveFeed> feed;
-  if (const std::string& db = config.db; !db.empty()) {
-    auto store = quotematch::OpenSqliteStore(db);
+  // The feed's store: PostgreSQL when `store` is set, else the SQLite file `db`.
+  const std::string store_name = config.store.empty() ? config.db : quotematch::RedactPostgresUrl(config.store);
+  if (!store_name.empty()) {
+    auto store = config.store.empty() ? quotematch::OpenSqliteStore(config.db)
+                                      : quotematch::OpenPostgresStore(config.store);
     if (!store.ok()) {
       quotematch::LogEvent("error", "store_failed", std::string(store.status().message()));
       return 1;
@@ -138,13 +142,13 @@ int main(int argc, char** argv) {
     feed = *std::move(opened);
     const quotematch::RebuildStats& r = feed->rebuild_stats();
     quotematch::LogEvent("info", "feed_ready",
-                         quotematch::StrCat(db, ": ", r.documents, " documents, ", r.statements,
+                         quotematch::StrCat(store_name, ": ", r.documents, " documents, ", r.statements,
                                             " statements indexed in ", r.seconds, " s; ", r.rematched,
                                             " rematched; last event ", feed->last_sequence()));
   }
   quotematch::Metrics metrics;
   metrics.SetSizes([&feed] { return feed ? feed->statement_count() : size_t{0}; },
-                   [&config] { return config.db.empty() ? 0 : FileBytes(config.db) + FileBytes(config.db + "-wal"); });
+                   [&config] { return config.db.empty() || !config.store.empty() ? 0 : FileBytes(config.db) + FileBytes(config.db + "-wal"); });
   if (!config.metrics_listen.empty()) {
     if (absl::Status st = metrics.Serve(config.metrics_listen); !st.ok()) {
       quotematch::LogEvent("error", "start_failed", std::string(st.message()));

@@ -2,7 +2,6 @@
 
 #include <sqlite3.h>
 
-#include <chrono>
 #include <mutex>
 #include <string_view>
 #include <utility>
@@ -10,6 +9,7 @@
 
 #include "base/status_macros.h"
 #include "base/strings.h"
+#include "store/internal/codec.h"
 
 namespace quotematch {
 namespace {
@@ -59,37 +59,18 @@ constexpr const char* kMigrations[] = {
       recorded INTEGER NOT NULL
     );
     )sql",
+    // 2: the store order, for replicas' catch-up (DocumentsChangedAfter).
+    R"sql(
+    ALTER TABLE documents ADD COLUMN change_order INTEGER NOT NULL DEFAULT 0;
+    UPDATE documents SET change_order = rowid_order;
+    CREATE INDEX documents_by_change ON documents(change_order);
+    )sql",
 };
 static_assert(std::size(kMigrations) == kSqliteSchemaVersion);
 
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-std::string EncodeSpans(const std::vector<Span>& spans) {
-  std::string out;
-  for (const Span& s : spans) {
-    if (!out.empty()) out += ",";
-    out += StrCat(s.begin, "-", s.end);
-  }
-  return out;
-}
-
-std::vector<Span> DecodeSpans(std::string_view s) {
-  std::vector<Span> out;
-  while (!s.empty()) {
-    const size_t comma = s.find(',');
-    const std::string_view item = s.substr(0, comma);
-    const size_t dash = item.find('-');
-    if (dash != std::string_view::npos) {
-      out.push_back({static_cast<uint32_t>(std::stoul(std::string(item.substr(0, dash)))),
-                     static_cast<uint32_t>(std::stoul(std::string(item.substr(dash + 1))))});
-    }
-    s = comma == std::string_view::npos ? std::string_view() : s.substr(comma + 1);
-  }
-  return out;
-}
+using store_internal::DecodeSpans;
+using store_internal::EncodeSpans;
+using store_internal::NowMicros;
 
 // A prepared statement, finalized on destruction.
 class Stmt {
@@ -221,7 +202,8 @@ class SqliteStore final : public Store {
 
   absl::StatusOr<std::optional<StoredDocument>> GetDocument(const std::string& id) override {
     std::lock_guard<std::mutex> lock(mu_);
-    Stmt q(db_, "SELECT id, language, text, published, source, version, matched FROM documents WHERE id = ?");
+    Stmt q(db_, "SELECT id, language, text, published, source, version, matched, change_order FROM documents "
+                "WHERE id = ?");
     if (!q.ok()) return Error("reading a document");
     q.Bind(1, id);
     if (q.Step() != SQLITE_ROW) return std::optional<StoredDocument>();
@@ -237,14 +219,14 @@ class SqliteStore final : public Store {
       {
         std::lock_guard<std::mutex> lock(mu_);
         Stmt q(db_,
-               "SELECT id, language, text, published, source, version, matched, rowid_order FROM documents "
-               "WHERE rowid_order > ? ORDER BY rowid_order LIMIT 256");
+               "SELECT id, language, text, published, source, version, matched, change_order, rowid_order "
+               "FROM documents WHERE rowid_order > ? ORDER BY rowid_order LIMIT 256");
         if (!q.ok()) return Error("reading documents");
         q.Bind(1, after);
         page.clear();
         while (q.Step() == SQLITE_ROW) {
           page.push_back(DocumentFromRow(q));
-          after = q.Int(7);
+          after = q.Int(8);
         }
         for (StoredDocument& d : page) {
           ASSIGN_OR_RETURN(d.statements, StatementsOf(d.document.id));
@@ -253,6 +235,21 @@ class SqliteStore final : public Store {
       if (page.empty()) return absl::OkStatus();
       for (StoredDocument& d : page) RETURN_IF_ERROR(fn(std::move(d)));
     }
+  }
+
+  absl::StatusOr<std::vector<StoredDocument>> DocumentsChangedAfter(int64_t order, size_t limit) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Stmt q(db_,
+           "SELECT id, language, text, published, source, version, matched, change_order FROM documents "
+           "WHERE change_order > ? ORDER BY change_order LIMIT ?");
+    if (!q.ok()) return Error("reading documents");
+    q.Bind(1, order).Bind(2, static_cast<int64_t>(limit));
+    std::vector<StoredDocument> out;
+    while (q.Step() == SQLITE_ROW) out.push_back(DocumentFromRow(q));
+    for (StoredDocument& d : out) {
+      ASSIGN_OR_RETURN(d.statements, StatementsOf(d.document.id));
+    }
+    return out;
   }
 
   absl::StatusOr<int64_t> DocumentCount() override {
@@ -322,6 +319,7 @@ class SqliteStore final : public Store {
     d.document.source = q.Text(4);
     d.version = q.Int(5);
     d.matched = q.Int(6) != 0;
+    d.order = q.Int(7);
     return d;
   }
 
@@ -391,18 +389,24 @@ class SqliteStore final : public Store {
       del.Bind(1, doc.id);
       if (!del.ok() || del.Step() != SQLITE_DONE) return Error("replacing statements");
       Stmt up(db_,
-              "UPDATE documents SET language = ?, text = ?, published = ?, source = ?, version = ?, matched = 0 "
-              "WHERE id = ?");
+              "UPDATE documents SET language = ?, text = ?, published = ?, source = ?, version = ?, matched = 0, "
+              "change_order = (SELECT MAX(change_order) + 1 FROM documents) WHERE id = ?");
       up.Bind(1, static_cast<int64_t>(doc.language)).Bind(2, doc.text).BindOptional(3, doc.published_unix_seconds);
       up.Bind(4, doc.source).Bind(5, out.version).Bind(6, doc.id);
       if (!up.ok() || up.Step() != SQLITE_DONE) return Error("updating a document");
     } else {
       Stmt ins(db_,
-               "INSERT INTO documents (id, language, text, published, source, version, matched) "
-               "VALUES (?, ?, ?, ?, ?, 1, 0)");
+               "INSERT INTO documents (id, language, text, published, source, version, matched, change_order) "
+               "VALUES (?, ?, ?, ?, ?, 1, 0, (SELECT COALESCE(MAX(change_order), 0) + 1 FROM documents))");
       ins.Bind(1, doc.id).Bind(2, static_cast<int64_t>(doc.language)).Bind(3, doc.text);
       ins.BindOptional(4, doc.published_unix_seconds).Bind(5, doc.source);
       if (!ins.ok() || ins.Step() != SQLITE_DONE) return Error("storing a document");
+    }
+    {
+      Stmt q(db_, "SELECT change_order FROM documents WHERE id = ?");
+      q.Bind(1, doc.id);
+      if (!q.ok() || q.Step() != SQLITE_ROW) return Error("reading a document's order");
+      out.order = q.Int(0);
     }
     Stmt ins(db_,
              "INSERT INTO statements VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");

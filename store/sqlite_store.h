@@ -2,7 +2,8 @@
 //
 // The embedded Store: one SQLite file in WAL mode with synchronous=FULL (a
 // commit is on disk when it returns). The schema carries a version; opening
-// an older file migrates it forward, a newer one is refused.
+// an older file migrates it forward, a newer one is refused. For one
+// process: LockMatching and Listen are the interface's no-op defaults.
 //
 //   ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenSqliteStore("quotematch.db"));
 //
@@ -19,7 +20,7 @@
 
 namespace quotematch {
 
-inline constexpr int kSqliteSchemaVersion = 1;
+inline constexpr int kSqliteSchemaVersion = 2;
 
 absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
 

@@ -2,7 +2,9 @@
 //
 // The live feed's durable state: documents, their statements, matches and
 // the event log whose ever-increasing sequence number is a watcher's cursor.
-// One interface, one embedded implementation (SQLite, store/sqlite_store.h).
+// One interface, two implementations: embedded SQLite for one process
+// (store/sqlite_store.h) and PostgreSQL shared by many replicas
+// (store/postgres_store.h).
 //
 //   ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenSqliteStore("quotematch.db"));
 //   ASSIGN_OR_RETURN(PutOutcome put, store->PutDocument(doc, statements));
@@ -60,6 +62,7 @@ enum class PutResult { kNew, kUnchanged, kReplaced };
 struct PutOutcome {
   PutResult result = PutResult::kNew;
   int64_t version = 1;
+  int64_t order = 0;                    // for kNew and kReplaced: the new version's store order
   // For kReplaced: the old version's live matches, now retracted (events
   // already recorded).
   std::vector<MatchEvent> retracted;
@@ -70,6 +73,17 @@ struct StoredDocument {
   std::vector<Statement> statements;
   int64_t version = 1;
   bool matched = false;                 // Record() ran for this version
+  // Store order: increases (not necessarily by one) each time a version is
+  // stored, in commit order, so DocumentsChangedAfter(order) misses nothing.
+  int64_t order = 0;
+};
+
+// Held while matching, so that one matcher at a time (across every process
+// sharing the store) decides pairs. Released when destroyed; must not
+// outlive its store.
+class MatchingLock {
+ public:
+  virtual ~MatchingLock() = default;
 };
 
 class Store {
@@ -99,8 +113,30 @@ class Store {
   // Every stored document, in the order they were first stored.
   virtual absl::Status ForEachDocument(const std::function<absl::Status(StoredDocument)>& fn) = 0;
 
+  // Documents whose current version was stored with order > `order`, in
+  // store order, at most `limit`: a reader's catch-up cursor.
+  virtual absl::StatusOr<std::vector<StoredDocument>> DocumentsChangedAfter(int64_t order, size_t limit) = 0;
+
   virtual absl::StatusOr<int64_t> DocumentCount() = 0;
   virtual absl::StatusOr<int64_t> StatementCount() = 0;
+
+  // Waits until no other holder (thread or process) has the matching lock,
+  // then takes it. The default is for a store used by one process, whose
+  // callers serialize themselves: it returns at once.
+  virtual absl::StatusOr<std::unique_ptr<MatchingLock>> LockMatching() {
+    return std::make_unique<MatchingLock>();
+  }
+
+  // Calls `on_change` (on a thread of the store's) after another process
+  // commits documents or events, and once after any interruption in which
+  // changes may have been missed; it may also run when nothing changed.
+  // An empty function stops listening and waits for a running call to
+  // return. The default (one process: the caller knows its own changes)
+  // never calls it.
+  virtual absl::Status Listen(std::function<void()> on_change) {
+    (void)on_change;
+    return absl::OkStatus();
+  }
 };
 
 }  // namespace quotematch

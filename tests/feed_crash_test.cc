@@ -5,6 +5,8 @@
 // and the event history read from cursor 0 must be consistent: sequences
 // 1..N with no gap or repeat, every SUPERSEDED or RETRACTED event ending a
 // pair that was ADDED and still live, every live pair's documents stored.
+// Runs on SQLite and on PostgreSQL (QM_TEST_POSTGRES; see
+// tests/feed_fixtures.h).
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -39,7 +41,8 @@ v1::Document Doc(int i) {
 
 class Server {
  public:
-  Server(const std::filesystem::path& dir, const std::string& db) {
+  // `store`: a SQLite path or a PostgreSQL URL.
+  Server(const std::filesystem::path& dir, const std::string& store) {
     const std::string port_file = (dir / "port").string();
     std::filesystem::remove(port_file);
     pid_ = fork();
@@ -47,7 +50,7 @@ class Server {
       const std::string log = (dir / "server.log").string();
       freopen(log.c_str(), "a", stderr);
       execl(QM_SERVER_BINARY, QM_SERVER_BINARY, "--listen=127.0.0.1:0", ("--port_file=" + port_file).c_str(),
-            ("--db=" + db).c_str(), "--workers=2", "--drain_seconds=1", static_cast<char*>(nullptr));
+            ((IsPostgresUrl(store) ? "--store=" : "--db=") + store).c_str(), "--workers=2", "--drain_seconds=1", static_cast<char*>(nullptr));
       _exit(127);
     }
     for (int i = 0; i < 600 && port_.empty(); ++i) {
@@ -74,10 +77,14 @@ class Server {
   std::string port_;
 };
 
-TEST(FeedCrashTest, AcknowledgedDocumentsAndAConsistentHistorySurviveSigkill) {
+class FeedCrashTest : public ::testing::TestWithParam<bool> {};
+
+TEST_P(FeedCrashTest, AcknowledgedDocumentsAndAConsistentHistorySurviveSigkill) {
   const testing_feed::TempDir temp;
   const std::filesystem::path& dir = temp.path();
-  const std::string db = (dir / "feed.db").string();
+  std::string db;   // a SQLite file or a PostgreSQL URL
+  std::unique_ptr<testing_feed::TestDatabase> database;
+  QM_TEST_STORE(GetParam(), dir / "feed.db", database, db);
   std::mt19937 rng(std::random_device{}());
 
   // 1. Ingest until killed.
@@ -128,7 +135,7 @@ TEST(FeedCrashTest, AcknowledgedDocumentsAndAConsistentHistorySurviveSigkill) {
   }
 
   // 3. Check the store and the history.
-  auto store = OpenSqliteStore(db);
+  auto store = testing_feed::OpenStoreAt(db);
   ASSERT_TRUE(store.ok()) << store.status();
   for (const auto& [id, count] : acked) {
     auto d = (*store)->GetDocument(id);
@@ -164,6 +171,11 @@ TEST(FeedCrashTest, AcknowledgedDocumentsAndAConsistentHistorySurviveSigkill) {
   std::printf("history: %zu events, %zu live pairs, %zu documents stored\n", events.size(), live.size(),
               static_cast<size_t>(*(*store)->DocumentCount()));
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores, FeedCrashTest, ::testing::Values(false, true),
+                         [](const ::testing::TestParamInfo<bool>& info) {
+                           return info.param ? "Postgres" : "Sqlite";
+                         });
 
 }  // namespace
 }  // namespace quotematch

@@ -2,7 +2,10 @@
 
 #include <unistd.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -28,21 +31,30 @@ const char kPersianClose[] =
 const char kPersianLoose[] = "علی خان گفت: «گذرگاه مرزی تفتان بازگشایی می‌شود.»";
 const char kEnglishLoose[] = "Ali Khan said: “The Taftan crossing will reopen.”";
 
-class FeedTest : public ::testing::Test {
+// Every test runs on SQLite and on PostgreSQL (skipped without
+// QM_TEST_POSTGRES; see tests/feed_fixtures.h).
+class FeedTest : public ::testing::TestWithParam<bool> {
  protected:
+  bool postgres() const { return GetParam(); }
   void SetUp() override {
+    QM_TEST_STORE(postgres(), dir_ / "q.db", database_, location_);
     Reopen();
   }
   void TearDown() override {
     feed_.reset();
+    database_.reset();
   }
   void Reopen() {
     feed_.reset();
-    feed_ = testing_feed::OpenTestFeed(engine_, dir_ / "q.db");
+    feed_ = testing_feed::OpenTestFeed(engine_, location_);
     ASSERT_NE(feed_, nullptr);
   }
   IngestResult Ingest(const std::string& id, Language lang, const std::string& text, int64_t published = kT0) {
-    auto r = feed_->Ingest(Document{id, lang, text, published, "test"});
+    return IngestInto(*feed_, id, lang, text, published);
+  }
+  static IngestResult IngestInto(LiveFeed& feed, const std::string& id, Language lang, const std::string& text,
+                                 int64_t published = kT0) {
+    auto r = feed.Ingest(Document{id, lang, text, published, "test"});
     EXPECT_TRUE(r.ok()) << r.status();
     return r.ok() ? *r : IngestResult{};
   }
@@ -54,11 +66,13 @@ class FeedTest : public ::testing::Test {
 
   testing_feed::TempDir temp_;
   const std::filesystem::path& dir_ = temp_.path();
+  std::unique_ptr<testing_feed::TestDatabase> database_;
+  std::string location_;   // SQLite file or PostgreSQL URL
   Engine engine_;
   std::unique_ptr<LiveFeed> feed_;
 };
 
-TEST_F(FeedTest, TheCloseTranslationScoresAboveTheLooseOne) {
+TEST_P(FeedTest, TheCloseTranslationScoresAboveTheLooseOne) {
   // The premise of the supersede tests.
   const Aligner& a = engine_.aligner();
   auto en = engine_.Analyze(Document{"e", Language::kEnglish, kEnglish, kT0, ""}, "en");
@@ -72,7 +86,7 @@ TEST_F(FeedTest, TheCloseTranslationScoresAboveTheLooseOne) {
   EXPECT_GT(pl, 0.3);
 }
 
-TEST_F(FeedTest, ABetterPersianCounterpartSupersedesTheEarlierPair) {
+TEST_P(FeedTest, ABetterPersianCounterpartSupersedesTheEarlierPair) {
   Ingest("fa-loose", Language::kPersian, kPersianLoose);
   IngestResult en = Ingest("en", Language::kEnglish, kEnglish);
   ASSERT_EQ(en.events.size(), 1u);
@@ -95,7 +109,7 @@ TEST_F(FeedTest, ABetterPersianCounterpartSupersedesTheEarlierPair) {
   EXPECT_TRUE(late.events.empty());
 }
 
-TEST_F(FeedTest, ABetterEnglishCounterpartSupersedesTheEarlierPair) {
+TEST_P(FeedTest, ABetterEnglishCounterpartSupersedesTheEarlierPair) {
   Ingest("en-loose", Language::kEnglish, kEnglishLoose);
   IngestResult fa = Ingest("fa", Language::kPersian, kPersianClose);
   ASSERT_EQ(fa.events.size(), 1u);
@@ -110,7 +124,7 @@ TEST_F(FeedTest, ABetterEnglishCounterpartSupersedesTheEarlierPair) {
   for (size_t i = 0; i < events.size(); ++i) EXPECT_EQ(events[i].sequence, static_cast<int64_t>(i + 1));
 }
 
-TEST_F(FeedTest, IngestIsIdempotentAndANewVersionRetractsItsPairs) {
+TEST_P(FeedTest, IngestIsIdempotentAndANewVersionRetractsItsPairs) {
   Ingest("en", Language::kEnglish, kEnglish);
   IngestResult fa = Ingest("fa", Language::kPersian, kPersianClose);
   ASSERT_EQ(fa.events.size(), 1u);
@@ -129,7 +143,7 @@ TEST_F(FeedTest, IngestIsIdempotentAndANewVersionRetractsItsPairs) {
   EXPECT_EQ(feed_->statement_count(), 1u);   // the English one; the new Persian version has none
 }
 
-TEST_F(FeedTest, OnlyDocumentsWithinTheWindowAreMatched) {
+TEST_P(FeedTest, OnlyDocumentsWithinTheWindowAreMatched) {
   Ingest("en", Language::kEnglish, kEnglish, kT0);
   IngestResult far = Ingest("fa-far", Language::kPersian, kPersianClose, kT0 + 30 * kDay);
   EXPECT_TRUE(far.events.empty());
@@ -137,7 +151,7 @@ TEST_F(FeedTest, OnlyDocumentsWithinTheWindowAreMatched) {
   EXPECT_EQ(near.events.size(), 1u);
 }
 
-TEST_F(FeedTest, RestartRebuildsTheIndexAndTheLivePairs) {
+TEST_P(FeedTest, RestartRebuildsTheIndexAndTheLivePairs) {
   Ingest("fa-loose", Language::kPersian, kPersianLoose);
   Ingest("en", Language::kEnglish, kEnglish);
   Reopen();
@@ -153,7 +167,7 @@ TEST_F(FeedTest, RestartRebuildsTheIndexAndTheLivePairs) {
   EXPECT_EQ(close.events[1].sequence, 3);
 }
 
-TEST_F(FeedTest, InvalidDocumentsAreRejectedAndStoreNothing) {
+TEST_P(FeedTest, InvalidDocumentsAreRejectedAndStoreNothing) {
   auto r = feed_->Ingest(Document{"", Language::kEnglish, "text", kT0, ""});
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
   r = feed_->Ingest(Document{"x", Language::kUnspecified, "text", kT0, ""});
@@ -163,7 +177,7 @@ TEST_F(FeedTest, InvalidDocumentsAreRejectedAndStoreNothing) {
   EXPECT_EQ(*feed_->store().DocumentCount(), 0);
 }
 
-TEST_F(FeedTest, SubscribersHearOfNewEvents) {
+TEST_P(FeedTest, SubscribersHearOfNewEvents) {
   int calls = 0;
   const int64_t id = feed_->Subscribe([&] { ++calls; });
   Ingest("en", Language::kEnglish, kEnglish);
@@ -174,6 +188,65 @@ TEST_F(FeedTest, SubscribersHearOfNewEvents) {
   Ingest("fa", Language::kPersian, kPersianLoose);
   EXPECT_EQ(calls, 1);
 }
+
+// Two replicas on one PostgreSQL store: each matches against what the
+// other stored and supersedes what the other published, and each one's
+// subscribers hear of the other's events.
+TEST_P(FeedTest, TwoReplicasOnOneStoreMatchAsOne) {
+  if (!postgres()) GTEST_SKIP() << "replicas share a PostgreSQL store";
+  std::unique_ptr<LiveFeed> other = testing_feed::OpenTestFeed(engine_, location_);
+  ASSERT_NE(other, nullptr);
+  LiveFeed& a = *feed_;
+  LiveFeed& b = *other;
+  std::mutex mu;
+  std::condition_variable cv;
+  auto heard = [&] {
+    std::lock_guard<std::mutex> lock(mu);
+    cv.notify_all();
+  };
+  // Unsubscribed before mu and cv go, however the test ends.
+  struct Subscription {
+    LiveFeed& feed;
+    int64_t id;
+    ~Subscription() { feed.Unsubscribe(id); }
+  };
+  const Subscription a_sub{a, a.Subscribe(heard)}, b_sub{b, b.Subscribe(heard)};
+  // Until `feed` has applied event `sequence`, woken by its subscribers.
+  auto caught_up = [&](LiveFeed& feed, int64_t sequence) {
+    std::unique_lock<std::mutex> lock(mu);
+    return cv.wait_for(lock, std::chrono::seconds(10), [&] { return feed.last_sequence() >= sequence; });
+  };
+
+  IngestInto(a, "en-loose", Language::kEnglish, kEnglishLoose);
+  // B has never seen en-loose: it catches up before matching.
+  IngestResult fa = IngestInto(b, "fa", Language::kPersian, kPersianClose);
+  ASSERT_EQ(fa.events.size(), 1u);
+  EXPECT_EQ(fa.events[0].sequence, 1);
+  EXPECT_EQ(fa.events[0].match.english_document, "en-loose");
+  EXPECT_TRUE(caught_up(a, 1)) << "A's subscribers did not hear of B's event";
+  // A supersedes the pair B published: its live pairs include B's.
+  IngestResult en = IngestInto(a, "en", Language::kEnglish, kEnglish);
+  ASSERT_EQ(en.events.size(), 2u);
+  EXPECT_EQ(en.events[0].type, MatchEventType::kSuperseded);
+  EXPECT_EQ(en.events[0].match.id, fa.events[0].match.id);
+  EXPECT_EQ(en.events[1].sequence, 3);
+  EXPECT_TRUE(caught_up(b, 3)) << "B's subscribers did not hear of A's events";
+  // B knows A's better pair: a worse Persian counterpart does not take
+  // "en" from "fa"; it pairs with the English statement left free.
+  IngestResult late = IngestInto(b, "fa-loose", Language::kPersian, kPersianLoose);
+  ASSERT_EQ(late.events.size(), 1u);
+  EXPECT_EQ(late.events[0].type, MatchEventType::kAdded);
+  EXPECT_EQ(late.events[0].match.english_document, "en-loose");
+  EXPECT_EQ(late.events[0].sequence, 4);
+  EXPECT_TRUE(caught_up(a, 4));
+  EXPECT_EQ(a.statement_count(), b.statement_count());
+  EXPECT_EQ(a.EventsAfter(0, 100)->size(), 4u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, FeedTest, ::testing::Values(false, true),
+                         [](const ::testing::TestParamInfo<bool>& info) {
+                           return info.param ? "Postgres" : "Sqlite";
+                         });
 
 }  // namespace
 }  // namespace quotematch

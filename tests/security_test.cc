@@ -189,6 +189,16 @@ TEST(ConfigTest, FileThenEnvironmentThenFlags) {
   EXPECT_FALSE(LoadServerConfig(3, same_argv, nullptr).ok());
 }
 
+TEST(ConfigTest, TheStoreUrlIsPrintedWithoutItsPassword) {
+  const char* argv[] = {"server", "--store=postgresql://qm:hunter2@db:5432/feed"};
+  auto c = LoadServerConfig(2, argv, nullptr);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->store, "postgresql://qm:hunter2@db:5432/feed");
+  const std::string printed = PrintConfig(*c);
+  EXPECT_EQ(printed.find("hunter2"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("store = postgresql://qm:***@db:5432/feed  # flag --store"), std::string::npos) << printed;
+}
+
 TEST(ConfigTest, InvalidValuesNameTheKeyAndSource) {
   TempDir dir;
   struct Case {
@@ -212,6 +222,9 @@ TEST(ConfigTest, InvalidValuesNameTheKeyAndSource) {
       {"", {"--health_listen=8081"}, {}, "health_listen: must be HOST:PORT"},
       {"", {"--listen=0.0.0.0:8080", "--health_listen=0.0.0.0:8080"}, {}, "health_listen: must differ from listen"},
       {"", {"--metrics_listen=:9464", "--health_listen=:9464"}, {}, "health_listen: must differ from metrics_listen"},
+      {"", {"--store=mysql://db/feed"}, {}, "flag --store: store: must be a postgres:// or postgresql:// URL"},
+      {"db = feed.db\n", {"--store=postgres://qm@db/feed"}, {}, "flag --store: store: give either db"},
+      {"", {"--db=feed.db"}, {"QM_STORE=postgresql://qm@db/feed"}, "env QM_STORE: store: give either db"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.want);

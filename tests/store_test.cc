@@ -1,9 +1,17 @@
+// Every test runs on both stores: SQLite (a file per test) and PostgreSQL
+// (a database per test on QM_TEST_POSTGRES; skipped when unset, see
+// tests/feed_fixtures.h).
 #include "store/sqlite_store.h"
 
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
+#include <thread>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -11,19 +19,48 @@
 #include "tests/feed_fixtures.h"
 
 #include "pipeline/engine.h"
+#include "store/postgres_store.h"
 
 namespace quotematch {
 namespace {
 
-class StoreTest : public ::testing::Test {
+enum class Backend { kSqlite, kPostgres };
+
+std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
+  return info.param == Backend::kSqlite ? "Sqlite" : "Postgres";
+}
+
+class StoreTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    path_ = (dir_ / "q.db").string();
-    auto s = OpenSqliteStore(path_);
+    QM_TEST_STORE(GetParam() == Backend::kPostgres, dir_ / "q.db", database_, path_);
+    Reopen();
+  }
+  void TearDown() override {
+    store_.reset();
+    database_.reset();
+  }
+  void Reopen() {
+    store_.reset();
+    auto s = testing_feed::OpenStoreAt(path_);
     ASSERT_TRUE(s.ok()) << s.status();
     store_ = *std::move(s);
   }
-  void TearDown() override { store_.reset(); }
+  absl::Status OpenAgain() { return testing_feed::OpenStoreAt(path_).status(); }
+  // Runs SQL on the store's database behind its back.
+  void Exec(const std::string& sql) {
+    if (GetParam() == Backend::kPostgres) {
+      ASSERT_TRUE(testing_feed::PostgresExec(path_, sql));
+      return;
+    }
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    char* err = nullptr;
+    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+    EXPECT_EQ(rc, SQLITE_OK) << sql << ": " << (err ? err : "");
+    sqlite3_free(err);
+    sqlite3_close(db);
+  }
 
   // A document and its statements, as the engine extracts them.
   std::pair<Document, std::vector<Statement>> Doc(const std::string& id, Language lang, const std::string& text) {
@@ -47,12 +84,13 @@ class StoreTest : public ::testing::Test {
 
   testing_feed::TempDir temp_;
   const std::filesystem::path& dir_ = temp_.path();
-  std::string path_;
+  std::unique_ptr<testing_feed::TestDatabase> database_;
+  std::string path_;   // SQLite file or PostgreSQL URL
   std::unique_ptr<Store> store_;
   Engine engine_;
 };
 
-TEST_F(StoreTest, DocumentsAndStatementsRoundTrip) {
+TEST_P(StoreTest, DocumentsAndStatementsRoundTrip) {
   auto [doc, statements] =
       Doc("en1", Language::kEnglish, "“We will reopen the border on Friday,” Foreign Minister Ali Khan said.");
   ASSERT_EQ(statements.size(), 1u);
@@ -81,7 +119,7 @@ TEST_F(StoreTest, DocumentsAndStatementsRoundTrip) {
   EXPECT_FALSE(store_->GetDocument("nope")->has_value());
 }
 
-TEST_F(StoreTest, SameContentIsANoOpNewContentReplacesAndRetracts) {
+TEST_P(StoreTest, SameContentIsANoOpNewContentReplacesAndRetracts) {
   auto [en, en_st] = Doc("en1", Language::kEnglish, "Ali Khan said: “The border crossing will reopen on Friday.”");
   auto [fa, fa_st] = Doc("fa1", Language::kPersian, "علی خان گفت: «گذرگاه مرزی جمعه بازگشایی می‌شود.»");
   ASSERT_TRUE(store_->PutDocument(en, en_st).ok());
@@ -111,7 +149,7 @@ TEST_F(StoreTest, SameContentIsANoOpNewContentReplacesAndRetracts) {
   EXPECT_EQ(store_->GetDocument("fa1").value()->document.text, fa2.text);
 }
 
-TEST_F(StoreTest, EventsAreASequenceWithNoGapsAndSurviveReopening) {
+TEST_P(StoreTest, EventsAreASequenceWithNoGapsAndSurviveReopening) {
   auto [en, en_st] = Doc("en1", Language::kEnglish, "Ali Khan said: “The border crossing will reopen on Friday.”");
   auto [fa, fa_st] = Doc("fa1", Language::kPersian, "علی خان گفت: «گذرگاه مرزی جمعه بازگشایی می‌شود.»");
   ASSERT_TRUE(store_->PutDocument(en, en_st).ok());
@@ -126,10 +164,7 @@ TEST_F(StoreTest, EventsAreASequenceWithNoGapsAndSurviveReopening) {
   auto again = store_->Record("fa1", {{MatchEventType::kSuperseded, old}});
   EXPECT_EQ(again.status().code(), absl::StatusCode::kFailedPrecondition);
 
-  store_.reset();
-  auto reopened = OpenSqliteStore(path_);
-  ASSERT_TRUE(reopened.ok()) << reopened.status();
-  store_ = *std::move(reopened);
+  Reopen();
   auto events = store_->EventsAfter(0, 100);
   ASSERT_TRUE(events.ok());
   ASSERT_EQ(events->size(), 3u);
@@ -150,23 +185,207 @@ TEST_F(StoreTest, EventsAreASequenceWithNoGapsAndSurviveReopening) {
   EXPECT_EQ(seen, 2u);
 }
 
-TEST_F(StoreTest, ANewerSchemaIsRefused) {
-  store_.reset();
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "UPDATE schema_version SET version = 99", nullptr, nullptr, nullptr), SQLITE_OK);
-  sqlite3_close(db);
-  auto s = OpenSqliteStore(path_);
-  ASSERT_FALSE(s.ok());
-  EXPECT_EQ(s.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_NE(std::string(s.status().message()).find("99"), std::string::npos);
+TEST_P(StoreTest, DocumentsChangedAfterFollowsEveryNewVersionInOrder) {
+  auto [a, a_st] = Doc("a", Language::kEnglish, "Ali Khan said: “The border crossing will reopen on Friday.”");
+  auto [b, b_st] = Doc("b", Language::kPersian, "علی خان گفت: «گذرگاه مرزی جمعه بازگشایی می‌شود.»");
+  ASSERT_TRUE(store_->PutDocument(a, a_st).ok());
+  ASSERT_TRUE(store_->PutDocument(b, b_st).ok());
+  auto all = store_->DocumentsChangedAfter(0, 10);
+  ASSERT_TRUE(all.ok()) << all.status();
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].document.id, "a");
+  EXPECT_EQ((*all)[1].document.id, "b");
+  EXPECT_LT((*all)[0].order, (*all)[1].order);
+  EXPECT_EQ((*all)[0].statements.size(), a_st.size());
+  const int64_t cursor = (*all)[1].order;
+  EXPECT_TRUE(store_->DocumentsChangedAfter(cursor, 10)->empty());
+  ASSERT_TRUE(store_->PutDocument(a, a_st).ok());   // unchanged: not a new version
+  EXPECT_TRUE(store_->DocumentsChangedAfter(cursor, 10)->empty());
+  a.text += " More.";
+  ASSERT_EQ(store_->PutDocument(a, a_st)->result, PutResult::kReplaced);
+  auto changed = store_->DocumentsChangedAfter(cursor, 10);
+  ASSERT_TRUE(changed.ok());
+  ASSERT_EQ(changed->size(), 1u);
+  EXPECT_EQ((*changed)[0].document.id, "a");
+  EXPECT_EQ((*changed)[0].version, 2);
+  EXPECT_EQ(store_->DocumentsChangedAfter(0, 1)->size(), 1u);
+  // ForEachDocument keeps first-stored order.
+  std::vector<std::string> ids;
+  ASSERT_TRUE(store_->ForEachDocument([&](StoredDocument d) {
+                      ids.push_back(d.document.id);
+                      return absl::OkStatus();
+                    }).ok());
+  EXPECT_EQ(ids, (std::vector<std::string>{"a", "b"}));
 }
 
-TEST_F(StoreTest, AnUnopenablePathIsUnavailable) {
-  auto s = OpenSqliteStore((dir_ / "no" / "such" / "dir" / "q.db").string());
-  ASSERT_FALSE(s.ok());
+TEST_P(StoreTest, TheMatchingLockIsHeldByOneHolderAtATime) {
+  auto first = store_->LockMatching();
+  ASSERT_TRUE(first.ok()) << first.status();
+  if (GetParam() == Backend::kPostgres) {
+    // Another process's store (another replica) waits until it is released.
+    auto other = testing_feed::OpenStoreAt(path_);
+    ASSERT_TRUE(other.ok()) << other.status();
+    std::atomic<bool> taken{false};
+    std::thread waiter([&] {
+      auto second = (*other)->LockMatching();
+      EXPECT_TRUE(second.ok()) << second.status();
+      taken = true;
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_FALSE(taken);
+    first->reset();
+    waiter.join();
+    EXPECT_TRUE(taken);
+  }
+}
+
+// Should the lock be lost while held (its connection dropped and another
+// replica took it), the holder's next Record is refused, not published.
+TEST_P(StoreTest, RecordsUnderALostMatchingLockAreRefused) {
+  if (GetParam() == Backend::kSqlite) GTEST_SKIP() << "one process: the lock is the feed's own mutex";
+  auto [en, en_st] = Doc("en1", Language::kEnglish, "Ali Khan said: “The border crossing will reopen on Friday.”");
+  auto [fa, fa_st] = Doc("fa1", Language::kPersian, "علی خان گفت: «گذرگاه مرزی جمعه بازگشایی می‌شود.»");
+  ASSERT_TRUE(store_->PutDocument(en, en_st).ok());
+  ASSERT_TRUE(store_->PutDocument(fa, fa_st).ok());
+  auto lock = store_->LockMatching();
+  ASSERT_TRUE(lock.ok()) << lock.status();
+  // Under the lock, one's own events move the fence along.
+  auto first = store_->Record("fa1", {{MatchEventType::kAdded, MatchOf(en_st[0], fa_st[0], 0.7)}});
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto second = store_->Record("fa1", {{MatchEventType::kSuperseded, (*first)[0].match},
+                                       {MatchEventType::kAdded, MatchOf(en_st[0], fa_st[0], 0.8)}});
+  ASSERT_TRUE(second.ok()) << second.status();
+  // Another writer records (as a replica would that took the lost lock).
+  auto other = testing_feed::OpenStoreAt(path_);
+  ASSERT_TRUE(other.ok()) << other.status();
+  ASSERT_TRUE((*other)->Record("fa1", {{MatchEventType::kSuperseded, (*second)[1].match}}).ok());
+  auto stale = store_->Record("fa1", {{MatchEventType::kAdded, MatchOf(en_st[0], fa_st[0], 0.9)}});
+  EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted) << stale.status();
+  EXPECT_EQ(*store_->LastSequence(), 4);
+  EXPECT_TRUE(store_->LiveMatches()->empty());
+  // A new lock starts from the current counter.
+  lock->reset();
+  auto again = store_->LockMatching();
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(store_->Record("fa1", {{MatchEventType::kAdded, MatchOf(en_st[0], fa_st[0], 0.9)}}).ok());
+}
+
+TEST_P(StoreTest, ListenersHearOfOtherWritersCommits) {
+  if (GetParam() == Backend::kSqlite) {
+    EXPECT_TRUE(store_->Listen([] {}).ok());   // one process: nothing to hear
+    return;
+  }
+  std::mutex mu;
+  std::condition_variable cv;
+  int heard = 0;
+  ASSERT_TRUE(store_->Listen([&] {
+                      std::lock_guard<std::mutex> lock(mu);
+                      ++heard;
+                      cv.notify_all();
+                    }).ok());
+  auto other = testing_feed::OpenStoreAt(path_);
+  ASSERT_TRUE(other.ok()) << other.status();
+  auto [en, en_st] = Doc("en1", Language::kEnglish, "Ali Khan said: “The border crossing will reopen on Friday.”");
+  ASSERT_TRUE((*other)->PutDocument(en, en_st).ok());
+  ASSERT_TRUE((*other)->Record("en1", {}).ok());
+  auto heard_more_than = [&](int n) {
+    std::unique_lock<std::mutex> lock(mu);
+    return cv.wait_for(lock, std::chrono::seconds(10), [&] { return heard > n; });
+  };
+  EXPECT_TRUE(heard_more_than(0));
+  // The server drops every connection (a restart, a failover): the next
+  // calls reconnect, and so does the listener.
+  Exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND "
+       "pid <> pg_backend_pid()");
+  const int before = [&] {
+    std::lock_guard<std::mutex> lock(mu);
+    return heard;
+  }();
+  auto again = (*other)->Record("en1", {});
+  EXPECT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(heard_more_than(before));
+  EXPECT_TRUE(store_->DocumentCount().ok());
+  EXPECT_TRUE(store_->Listen({}).ok());   // stops; the destructor would too
+}
+
+TEST_P(StoreTest, ANewerSchemaIsRefused) {
+  store_.reset();
+  Exec("UPDATE schema_version SET version = 99");
+  const absl::Status st = OpenAgain();
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(std::string(st.message()).find("99"), std::string::npos);
+}
+
+TEST(PostgresStoreTest, APasswordInsideTheMaskIsMaskedOnce) {
+  auto s = OpenPostgresStore("postgresql://qm:*@127.0.0.1:1/nowhere");   // returns: the mask's '*' is not rescanned
   EXPECT_EQ(s.status().code(), absl::StatusCode::kUnavailable);
 }
+
+TEST_P(StoreTest, AnUnreachableStoreIsUnavailableAndItsPasswordIsNotShown) {
+  const std::string where = GetParam() == Backend::kSqlite ? (dir_ / "no" / "such" / "dir" / "q.db").string()
+                                                           : "postgresql://qm:s3cr%65t@127.0.0.1:1/nowhere";
+  auto s = testing_feed::OpenStoreAt(where);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(std::string(s.status().message()).find("s3cr"), std::string::npos) << s.status();
+}
+
+// Opening a version-1 file (before the store order) migrates it: every
+// document keeps its first-stored order as its store order.
+TEST(SqliteStoreTest, AVersionOneFileIsMigrated) {
+  testing_feed::TempDir temp;
+  const std::string path = (temp.path() / "q.db").string();
+  Engine engine;
+  {
+    auto s = OpenSqliteStore(path);
+    ASSERT_TRUE(s.ok()) << s.status();
+    for (const char* id : {"a", "b"}) {
+      Document d{id, Language::kEnglish, "Ali Khan said: “The crossing will reopen.”", 1700000000, "test"};
+      ASSERT_TRUE((*s)->PutDocument(d, *engine.Extract(d)).ok());
+    }
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "DROP INDEX documents_by_change; ALTER TABLE documents DROP COLUMN change_order; "
+                         "UPDATE schema_version SET version = 1",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto s = OpenSqliteStore(path);
+  ASSERT_TRUE(s.ok()) << s.status();
+  auto docs = (*s)->DocumentsChangedAfter(0, 10);
+  ASSERT_TRUE(docs.ok()) << docs.status();
+  ASSERT_EQ(docs->size(), 2u);
+  EXPECT_EQ((*docs)[0].order, 1);
+  EXPECT_EQ((*docs)[1].order, 2);
+  Document c{"c", Language::kEnglish, "Ali Khan said: “The crossing will reopen.”", 1700000000, "test"};
+  ASSERT_TRUE((*s)->PutDocument(c, *engine.Extract(c)).ok());
+  EXPECT_EQ((*s)->DocumentsChangedAfter(2, 10)->size(), 1u);
+}
+
+TEST(PostgresUrlTest, PasswordsAreRedacted) {
+  const struct {
+    const char* url;
+    const char* redacted;
+  } kCases[] = {
+      {"postgresql://qm@db:5432/feed", "postgresql://qm@db:5432/feed"},
+      {"postgresql://qm:secret@db:5432/feed", "postgresql://qm:***@db:5432/feed"},
+      {"postgres://qm:p%40ss@db/feed?sslmode=require", "postgres://qm:***@db/feed?sslmode=require"},
+      {"postgresql://db/feed?user=qm&password=secret&sslmode=require",
+       "postgresql://db/feed?user=qm&password=***&sslmode=require"},
+      {"postgresql://db:5432", "postgresql://db:5432"},
+  };
+  for (const auto& c : kCases) {
+    SCOPED_TRACE(c.url);
+    EXPECT_EQ(RedactPostgresUrl(c.url), c.redacted);
+    EXPECT_TRUE(IsPostgresUrl(c.url));
+  }
+  EXPECT_FALSE(IsPostgresUrl("quotematch.db"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, StoreTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres), BackendName);
 
 }  // namespace
 }  // namespace quotematch

@@ -126,8 +126,11 @@ function extract(outDir) {
   const config = parseConfig(configText);
   for (const [name, e] of env) {
     if (!name.startsWith('QM_') || name === 'QM_CONFIG') continue;
-    // A value from the downward API stands in as 1 (QM_WORKERS from limits.cpu).
-    envLines.push(`${name}=${e.value !== undefined ? e.value : '1'}`);
+    // A value from the downward API stands in as 1 (QM_WORKERS from
+    // limits.cpu); the store URL from its Secret as a URL of the right form.
+    const fromSecret = e.valueFrom && e.valueFrom.secretKeyRef;
+    const standIn = fromSecret && name === 'QM_STORE' ? 'postgresql://quotematch@stand-in/quotematch' : '1';
+    envLines.push(`${name}=${e.value !== undefined ? e.value : standIn}`);
     config.set(name.slice(3).toLowerCase(), e.value);
   }
   for (const key of FILE_KEYS) {
