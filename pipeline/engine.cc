@@ -61,11 +61,22 @@ absl::Status Engine::ValidateFields(const Document& doc, std::string_view field)
   if (FirstInvalidUtf8(doc.id) != std::string_view::npos) {
     return absl::InvalidArgumentError(StrCat(field, ".id: invalid UTF-8"));
   }
+  if (doc.id.find('\0') != std::string::npos) {
+    return absl::InvalidArgumentError(StrCat(field, ".id: NUL character (U+0000)"));
+  }
+  if (doc.source.find('\0') != std::string::npos) {
+    return absl::InvalidArgumentError(StrCat(field, ".source: NUL character (U+0000)"));
+  }
   if (doc.language != Language::kEnglish && doc.language != Language::kPersian) {
     return absl::InvalidArgumentError(
         StrCat(field, ".language: must be LANGUAGE_ENGLISH or LANGUAGE_PERSIAN"));
   }
   if (doc.text.empty()) return absl::InvalidArgumentError(StrCat(field, ".text: must not be empty"));
+  // U+0000 is no part of an article, and a store's text columns
+  // (PostgreSQL TEXT) cannot hold it: refused here, the same everywhere.
+  if (size_t nul = doc.text.find('\0'); nul != std::string::npos) {
+    return absl::InvalidArgumentError(StrCat(field, ".text: NUL character (U+0000) at byte ", nul));
+  }
   if (doc.text.size() > options_.max_document_bytes) {
     return absl::ResourceExhaustedError(StrCat(field, ".text: ", doc.text.size(),
                                                      " bytes exceeds the limit of ",
