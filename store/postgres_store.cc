@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 #include <poll.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -681,20 +682,27 @@ class PostgresStore final : public Store {
                                 values)
                           .status());
     }
-    for (size_t i = 0; i < statements.size(); ++i) {
-      const Statement& s = statements[i];
+    // The statements go in multi-row INSERTs, up to kRowsPerInsert at a
+    // time: one round trip for a whole article instead of one per statement.
+    constexpr size_t kColumns = 24, kRowsPerInsert = 200;
+    for (size_t first = 0; first < statements.size(); first += kRowsPerInsert) {
+      const size_t last = std::min(statements.size(), first + kRowsPerInsert);
       Params p;
-      p.Add(s.id).Add(doc.id).Add(static_cast<int64_t>(i)).Add(static_cast<int64_t>(s.language));
-      p.Add(static_cast<int64_t>(s.kind)).Add(s.content).AddSpan(s.content_span);
-      p.Add(EncodeSpans(s.content_parts)).Add(EncodeSpans(s.fragments));
-      p.Add(s.speaker).Add(s.speaker_role).Add(static_cast<int64_t>(s.speaker_status));
-      p.AddSpan(s.speaker_span).AddSpan(s.speaker_name_span).Add(s.cue).Add(s.cue_lemma).AddSpan(s.cue_span);
-      p.AddSpan(s.sentence_span).Add(s.confidence);
-      RETURN_IF_ERROR(conn_.Run(StrCat("storing statement ", s.id),
-                                "INSERT INTO statements VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
-                                "$13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)",
-                                p)
-                          .status());
+      std::string sql = "INSERT INTO statements VALUES ";
+      for (size_t i = first; i < last; ++i) {
+        const Statement& s = statements[i];
+        p.Add(s.id).Add(doc.id).Add(static_cast<int64_t>(i)).Add(static_cast<int64_t>(s.language));
+        p.Add(static_cast<int64_t>(s.kind)).Add(s.content).AddSpan(s.content_span);
+        p.Add(EncodeSpans(s.content_parts)).Add(EncodeSpans(s.fragments));
+        p.Add(s.speaker).Add(s.speaker_role).Add(static_cast<int64_t>(s.speaker_status));
+        p.AddSpan(s.speaker_span).AddSpan(s.speaker_name_span).Add(s.cue).Add(s.cue_lemma).AddSpan(s.cue_span);
+        p.AddSpan(s.sentence_span).Add(s.confidence);
+        const size_t base = (i - first) * kColumns;
+        sql += i == first ? "(" : ", (";
+        for (size_t c = 1; c <= kColumns; ++c) sql += StrCat(c == 1 ? "$" : ", $", base + c);
+        sql += ")";
+      }
+      RETURN_IF_ERROR(conn_.Run(StrCat("storing the statements of ", doc.id), sql.c_str(), p).status());
     }
     return out;
   }

@@ -119,6 +119,33 @@ TEST_P(StoreTest, DocumentsAndStatementsRoundTrip) {
   EXPECT_FALSE(store_->GetDocument("nope")->has_value());
 }
 
+// Long articles: statements are stored in batches (PostgreSQL: a few hundred
+// rows per INSERT); every one comes back, in order, with its fields.
+TEST_P(StoreTest, AnArticleOfManyStatementsRoundTripsInOrder) {
+  std::string text;
+  for (int i = 0; i < 450; ++i) text += StrCat("“Item ", i, " is ready,” Minister Ali Khan said. ");
+  Engine big([] {
+    EngineOptions o;
+    o.max_document_bytes = 1 << 22;
+    return o;
+  }());
+  Document doc{"long", Language::kEnglish, text, 1700000000, "test"};
+  auto statements = big.Extract(doc);
+  ASSERT_TRUE(statements.ok()) << statements.status();
+  ASSERT_EQ(statements->size(), 450u);
+  ASSERT_TRUE(store_->PutDocument(doc, *statements).ok());
+  auto got = store_->GetDocument("long");
+  ASSERT_TRUE(got.ok() && got->has_value());
+  ASSERT_EQ((*got)->statements.size(), 450u);
+  for (size_t i = 0; i < 450; ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ((*got)->statements[i].id, (*statements)[i].id);
+    EXPECT_EQ((*got)->statements[i].content, (*statements)[i].content);
+    EXPECT_EQ((*got)->statements[i].content_span.begin, (*statements)[i].content_span.begin);
+  }
+  EXPECT_EQ(*store_->StatementCount(), 450);
+}
+
 TEST_P(StoreTest, SameContentIsANoOpNewContentReplacesAndRetracts) {
   auto [en, en_st] = Doc("en1", Language::kEnglish, "Ali Khan said: “The border crossing will reopen on Friday.”");
   auto [fa, fa_st] = Doc("fa1", Language::kPersian, "علی خان گفت: «گذرگاه مرزی جمعه بازگشایی می‌شود.»");
