@@ -588,7 +588,10 @@ TEST(LimitsTest, ExpiredCallsAreNotWorkedOn) {
                   ->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(10)));
   int expired = 0;
   for (int i = 0; i < 20; ++i) {
-    const grpc::Status st = Normalize(*stub, "سلام", nullptr, 0, 50);
+    // 200 ms: ample for a call to reach the service, even under
+    // ThreadSanitizer on a loaded machine (with 50 ms, 6 of 20 once expired
+    // on the way), and then spent waiting for the held worker.
+    const grpc::Status st = Normalize(*stub, "سلام", nullptr, 0, 200);
     EXPECT_EQ(st.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED) << st.error_message();
     expired += st.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
   }
