@@ -24,7 +24,6 @@
 #include <google/protobuf/util/json_util.h>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 #include "base/file.h"
 #include "base/status_macros.h"
 #include "base/strings.h"
@@ -84,8 +83,7 @@ absl::StatusOr<Manifest> ScanManifest(const BatchOptions& options, const Engine&
   Manifest m;
   Fnv64 fp;
   std::vector<std::string> errors;
-  absl::flat_hash_set<std::string> ids;
-  absl::flat_hash_map<std::string, uint64_t> first_line;   // only for the error message
+  absl::flat_hash_map<std::string, uint64_t> first_line;   // id → the line that has it
   std::string line;
   char* buf = nullptr;
   size_t cap = 0;
@@ -118,11 +116,10 @@ absl::StatusOr<Manifest> ScanManifest(const BatchOptions& options, const Engine&
       error(StrCat("id: ", row.id().size(), " bytes; the limit is ", engine.options().max_id_bytes));
       continue;
     }
-    if (!ids.insert(row.id()).second) {
-      error(StrCat("id: '", row.id(), "' repeats line ", first_line[row.id()]));
+    if (auto [it, added] = first_line.try_emplace(row.id(), line_no); !added) {
+      error(StrCat("id: '", row.id(), "' repeats line ", it->second));
       continue;
     }
-    first_line[row.id()] = line_no;
     if (text.size() > UINT32_MAX) {
       error("line longer than 4 GiB");
       continue;
