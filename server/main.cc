@@ -1,6 +1,8 @@
 // quotematch-server: the gRPC service on one port, with the standard health
-// service (never behind authentication, for probes), server reflection,
-// optional channelz, and Prometheus metrics on a port of their own.
+// service (never behind authentication, for probes; with health_listen also
+// alone on a plaintext port, for probes that cannot speak TLS), server
+// reflection, optional channelz, and Prometheus metrics on a port of their
+// own. The live feed's store is SQLite (db) or PostgreSQL (store).
 //
 //   quotematch-server --config=/etc/quotematch/server.conf --workers=4
 //   quotematch-server --print-config          # the effective configuration
